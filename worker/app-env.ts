@@ -1,0 +1,7 @@
+import type { Agent } from "../protocol/api";
+import type { Env } from "./env";
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { agent: Agent; workspaceId: string };
+};

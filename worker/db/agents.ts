@@ -1,0 +1,34 @@
+import { z } from "zod";
+import type { Agent } from "../../protocol/api";
+
+const agentRow = z.object({
+  workspace_id: z.string(),
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "agent"]),
+  password_hash: z.string(),
+});
+
+const toAgent = (r: z.infer<typeof agentRow>): Agent => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+});
+
+export async function findAgentByEmail(
+  db: D1Database,
+  email: string,
+): Promise<{ agent: Agent; passwordHash: string } | null> {
+  const row = await db.prepare("SELECT * FROM agents WHERE email = ?").bind(email).first();
+  if (!row) return null;
+  const r = agentRow.parse(row);
+  return { agent: toAgent(r), passwordHash: r.password_hash };
+}
+
+export async function getAgent(db: D1Database, workspaceId: string, id: string): Promise<Agent | null> {
+  const row = await db.prepare("SELECT * FROM agents WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).first();
+  return row ? toAgent(agentRow.parse(row)) : null;
+}

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import type { ConversationSummary, InboxQuery } from "../../protocol/api";
+import type { Message } from "../../protocol/frames";
+import { newId } from "./ids";
+
+const summaryRow = z.object({
+  id: z.string(),
+  channel_id: z.string(),
+  subject: z.string(),
+  status: z.enum(["open", "ended"]),
+  created_at: z.number(),
+  last_message_at: z.number().nullable(),
+  last_author_name: z.string().nullable(),
+  activity_at: z.number(),
+  contact_name: z.string(),
+  contact_email: z.string(),
+});
+
+const SUMMARY_SELECT = `SELECT c.id, c.channel_id, c.subject, c.status, c.created_at, c.last_message_at,
+  c.last_author_name, c.activity_at, ct.name AS contact_name, ct.email AS contact_email
+  FROM conversations c JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id`;
+
+function toSummary(row: unknown): ConversationSummary & { channelId: string; activityAt: number } {
+  const r = summaryRow.parse(row);
+  return {
+    id: r.id,
+    channelId: r.channel_id,
+    subject: r.subject,
+    status: r.status,
+    createdAt: r.created_at,
+    lastMessageAt: r.last_message_at,
+    lastAuthorName: r.last_author_name,
+    activityAt: r.activity_at,
+    contact: { name: r.contact_name, email: r.contact_email },
+  };
+}
+
+export async function createConversation(
+  db: D1Database,
+  input: { workspaceId: string; channelId: string; name: string; email: string; subject: string },
+): Promise<ConversationSummary> {
+  const now = Date.now();
+  const id = newId("cv");
+  const existing = await db
+    .prepare("SELECT id, name FROM contacts WHERE workspace_id = ? AND email = ? ORDER BY created_at LIMIT 1")
+    .bind(input.workspaceId, input.email)
+    .first<{ id: string; name: string }>();
+  const contactId = existing?.id ?? newId("ct");
+  const statements = [
+    db
+      .prepare(
+        `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, status, created_at, activity_at)
+         VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`,
+      )
+      .bind(input.workspaceId, id, input.channelId, contactId, input.subject, now, now),
+  ];
+  if (!existing) {
+    statements.unshift(
+      db
+        .prepare("INSERT INTO contacts (workspace_id, id, name, email, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(input.workspaceId, contactId, input.name, input.email, now),
+    );
+  }
+  await db.batch(statements);
+  return {
+    id,
+    subject: input.subject,
+    status: "open",
+    createdAt: now,
+    lastMessageAt: null,
+    lastAuthorName: null,
+    contact: { name: existing?.name ?? input.name, email: input.email },
+  };
+}
+
+export async function getConversation(db: D1Database, workspaceId: string, id: string) {
+  const row = await db.prepare(`${SUMMARY_SELECT} WHERE c.workspace_id = ? AND c.id = ?`).bind(workspaceId, id).first();
+  return row ? toSummary(row) : null;
+}
+
+export async function listInbox(db: D1Database, workspaceId: string, query: InboxQuery) {
+  const archived = query.filter === "archived" ? 1 : 0;
+  const status = query.filter === "active" ? "AND c.status = 'open'" : "";
+  const before = query.before ?? Number.MAX_SAFE_INTEGER;
+  const { results } = await db
+    .prepare(
+      `${SUMMARY_SELECT} WHERE c.workspace_id = ? AND c.archived = ? AND c.activity_at < ? ${status}
+       ORDER BY c.activity_at DESC LIMIT ?`,
+    )
+    .bind(workspaceId, archived, before, query.limit)
+    .all();
+  return results.map(toSummary);
+}
+
+/**
+ * Copies a room's messages into D1. Keyed by (workspace, conversation, seq) and written with
+ * ON CONFLICT DO NOTHING, so replaying a batch after a crash is harmless.
+ */
+export async function writeHistory(
+  db: D1Database,
+  workspaceId: string,
+  conversationId: string,
+  messages: Message[],
+): Promise<void> {
+  const last = messages.at(-1);
+  if (!last) return;
+  const insert = db.prepare(
+    `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  await db.batch([
+    ...messages.map((m) =>
+      insert.bind(workspaceId, conversationId, m.seq, m.clientId, m.author.type, m.author.id, m.author.name, m.body, m.createdAt),
+    ),
+    db
+      .prepare(
+        `UPDATE conversations SET last_seq = ?, last_message_at = ?, last_author_name = ?, activity_at = ?
+         WHERE workspace_id = ? AND id = ? AND last_seq < ?`,
+      )
+      .bind(last.seq, last.createdAt, last.author.name, last.createdAt, workspaceId, conversationId, last.seq),
+  ]);
+}
