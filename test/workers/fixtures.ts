@@ -1,0 +1,144 @@
+import { env, exports } from "cloudflare:workers";
+import { sha256Hex } from "../../worker/auth/encoding";
+import { hashPassword } from "../../worker/auth/password";
+import { newId } from "../../worker/db/ids";
+import type { StartConversationResponse } from "../../protocol/api";
+import type { ServerFrame } from "../../protocol/frames";
+
+export const BASE = "https://parley.test";
+const PASSWORD = "correct horse battery";
+
+let passwordHash: Promise<string> | null = null;
+
+export type Workspace = {
+  workspaceId: string;
+  channelKey: string;
+  agentEmail: string;
+  apiKey: string;
+};
+
+/** A fresh workspace per test, so tests never see each other's rows. */
+export async function createWorkspace(options: { allowedOrigins?: string[] } = {}): Promise<Workspace> {
+  const workspaceId = newId("ws");
+  const suffix = workspaceId.slice(3, 13);
+  const channelKey = `ch-${suffix}`;
+  const agentEmail = `agent-${suffix}@example.com`;
+  const apiKey = `key-${suffix}-${crypto.randomUUID()}`;
+  passwordHash ??= hashPassword(PASSWORD);
+  const now = Date.now();
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)").bind(workspaceId, `WS ${suffix}`, now),
+    env.DB.prepare(
+      "INSERT INTO channels (workspace_id, id, key, name, allowed_origins, config, created_at) VALUES (?, ?, ?, ?, ?, '{}', ?)",
+    ).bind(workspaceId, newId("ch"), channelKey, "Support", JSON.stringify(options.allowedOrigins ?? ["*"]), now),
+    env.DB.prepare(
+      "INSERT INTO agents (workspace_id, id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, 'admin', ?, ?)",
+    ).bind(workspaceId, newId("ag"), agentEmail, `Agent ${suffix}`, await passwordHash, now),
+    env.DB.prepare("INSERT INTO api_keys (key_hash, workspace_id, id, name, created_at) VALUES (?, ?, ?, 'test', ?)").bind(
+      await sha256Hex(apiKey),
+      workspaceId,
+      newId("key"),
+      now,
+    ),
+  ]);
+  return { workspaceId, channelKey, agentEmail, apiKey };
+}
+
+let ipCounter = 0;
+/** Each call looks like a different visitor address, so the per-IP start limit stays out of the way. */
+export function freshIp(): string {
+  ipCounter++;
+  return `10.9.${Math.floor(ipCounter / 250)}.${ipCounter % 250}`;
+}
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": freshIp(), ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function startConversation(ws: Workspace, body = "I cannot log in to the portal") {
+  const res = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, {
+    name: "Vera Visitor",
+    email: "vera@example.com",
+    message: { clientId: crypto.randomUUID(), body },
+  });
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as StartConversationResponse;
+}
+
+export async function signIn(ws: Workspace): Promise<string> {
+  const res = await postJson("/api/console/session", { email: ws.agentEmail, password: PASSWORD });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = res.headers.get("set-cookie") ?? "";
+  return cookie.split(";")[0]!;
+}
+
+/** A test client for the WebSocket protocol that collects every frame it receives. */
+export class TestSocket {
+  readonly frames: ServerFrame[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (e) => {
+      this.frames.push(JSON.parse(e.data as string) as ServerFrame);
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  static async open(path: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+    const res = await call(path, { headers: { upgrade: "websocket", ...headers } });
+    if (!res.webSocket) throw new Error(`no socket: ${res.status} ${await res.text()}`);
+    res.webSocket.accept();
+    const socket = new TestSocket(res.webSocket);
+    await socket.next((f) => f.type === "ready");
+    return socket;
+  }
+
+  static visitor(conversationId: string, token: string): Promise<TestSocket> {
+    return TestSocket.open(`/api/widget/conversations/${conversationId}/socket?token=${encodeURIComponent(token)}`);
+  }
+
+  static agent(conversationId: string, cookie: string): Promise<TestSocket> {
+    return TestSocket.open(`/api/console/conversations/${conversationId}/socket`, { cookie });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  /** Waits for the first frame, from the start of the stream, that matches; never consumes frames. */
+  async next<T extends ServerFrame["type"]>(
+    match: (f: ServerFrame) => boolean,
+    timeoutMs = 3000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find(match);
+      if (found) return found as Extract<ServerFrame, { type: T }>;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; frames so far: ${JSON.stringify(this.frames)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  ofType<T extends ServerFrame["type"]>(type: T): Extract<ServerFrame, { type: T }>[] {
+    return this.frames.filter((f) => f.type === type) as Extract<ServerFrame, { type: T }>[];
+  }
+
+  close(): void {
+    this.ws.close(1000, "done");
+  }
+}
