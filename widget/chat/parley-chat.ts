@@ -214,12 +214,12 @@ export class ParleyChat extends LitElement {
       <div class="log" role="log" aria-live="polite" aria-label="Messages">
         ${this.messages.map(
           (m) => html`<div class="msg ${m.author.type}">
-            <span class="sr-only">${m.author.type === "visitor" ? "You" : m.author.name}:</span>${m.body}
+            <span class="sr-only">${m.author.type === "visitor" ? "You" : m.author.name}:</span><span class="body">${m.body}</span>
             <span class="meta">${m.author.type === "visitor" ? "" : `${m.author.name} · `}${formatTime(m.createdAt)}</span>
           </div>`,
         )}
         ${this.pending.map(
-          (p) => html`<div class="msg visitor sending">${p.body}<span class="meta">Sending…</span></div>`,
+          (p) => html`<div class="msg visitor sending"><span class="body">${p.body}</span><span class="meta">Sending…</span></div>`,
         )}
       </div>
       ${this.error ? html`<p class="error status" role="alert">${this.error}</p>` : nothing}

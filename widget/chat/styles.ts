@@ -45,7 +45,8 @@ export const chatStyles = css`
   .primary[disabled] { opacity: 0.6; cursor: default; }
   .error { color: #b3261e; font-size: 13px; margin: 0; }
   .log { flex: 1; overflow-y: auto; padding: 12px 14px; display: flex; flex-direction: column; gap: 8px; }
-  .msg { max-width: 85%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+  .msg { max-width: 85%; padding: 8px 11px; border-radius: 12px; overflow-wrap: anywhere; }
+  .msg .body { white-space: pre-wrap; }
   .msg.visitor { align-self: flex-end; background: var(--accent); color: var(--accent-text); border-bottom-right-radius: 4px; }
   .msg.agent, .msg.system { align-self: flex-start; background: #eef0f5; border-bottom-left-radius: 4px; }
   .msg .meta { display: block; font-size: 11px; opacity: 0.75; margin-top: 2px; }

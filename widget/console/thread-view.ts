@@ -16,7 +16,8 @@ export class ThreadView extends LitElement {
       header h2 { margin: 0; font-size: 17px; }
       header p { margin: 2px 0 0; color: #5b6272; font-size: 13px; }
       .log { flex: 1; overflow-y: auto; padding: 16px 18px; display: flex; flex-direction: column; gap: 10px; }
-      .msg { max-width: 70%; padding: 8px 12px; border-radius: 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
+      .msg { max-width: 70%; padding: 8px 12px; border-radius: 10px; overflow-wrap: anywhere; }
+      .msg .body { white-space: pre-wrap; }
       .msg.agent { align-self: flex-end; background: #2f5bea; color: #fff; }
       .msg.visitor, .msg.system { align-self: flex-start; background: #eef0f5; }
       .msg .meta { display: block; font-size: 11px; opacity: 0.8; margin-top: 3px; }
@@ -121,11 +122,11 @@ export class ThreadView extends LitElement {
       <div class="log" role="log" aria-live="polite" aria-label="Messages">
         ${this.messages.map(
           (m) => html`<div class="msg ${m.author.type}">
-            <span class="sr-only">${m.author.name}:</span>${m.body}
+            <span class="sr-only">${m.author.name}:</span><span class="body">${m.body}</span>
             <span class="meta">${m.author.name} · ${formatDateTime(m.createdAt)}</span>
           </div>`,
         )}
-        ${this.pending.map((p) => html`<div class="msg agent sending">${p.body}<span class="meta">Sending…</span></div>`)}
+        ${this.pending.map((p) => html`<div class="msg agent sending"><span class="body">${p.body}</span><span class="meta">Sending…</span></div>`)}
       </div>
       ${this.error ? html`<p class="error hint" role="alert">${this.error}</p>` : nothing}
       <div class="composer">
