@@ -70,6 +70,11 @@ export class ConversationRoom extends DurableObject<Env> {
       lastSeq: this.store.lastSeq(),
       status: meta.status,
       author: { type: principal.data.role, id: principal.data.id, name: principal.data.name },
+      read: { visitor: 0, agent: 0 },
+      agent: null,
+      queuePosition: null,
+      endedBy: null,
+      feedback: null,
     });
     return new Response(null, { status: 101, webSocket: client });
   }

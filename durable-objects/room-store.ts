@@ -1,4 +1,4 @@
-import type { Message } from "../protocol/frames";
+import type { ConversationStatus, Message } from "../protocol/frames";
 
 /**
  * The room's own SQLite: its messages (the source of truth while the conversation lives), its
@@ -9,7 +9,7 @@ export type RoomMeta = {
   conversationId: string;
   workspaceId: string;
   channelId: string;
-  status: "open" | "ended";
+  status: ConversationStatus;
   syncedSeq: number;
 };
 
@@ -70,14 +70,14 @@ export class RoomStore {
       conversationId: row.conversation_id,
       workspaceId: row.workspace_id,
       channelId: row.channel_id,
-      status: row.status === "ended" ? "ended" : "open",
+      status: row.status as ConversationStatus,
       syncedSeq: row.synced_seq,
     };
   }
 
   init(meta: Omit<RoomMeta, "status" | "syncedSeq">): void {
     this.sql.exec(
-      "INSERT INTO room (id, conversation_id, workspace_id, channel_id, status) VALUES (1, ?, ?, ?, 'open') ON CONFLICT DO NOTHING",
+      "INSERT INTO room (id, conversation_id, workspace_id, channel_id, status) VALUES (1, ?, ?, ?, 'queued') ON CONFLICT DO NOTHING",
       meta.conversationId,
       meta.workspaceId,
       meta.channelId,

@@ -60,10 +60,13 @@ CREATE TABLE contacts (
   id TEXT NOT NULL,
   name TEXT NOT NULL,
   email TEXT NOT NULL COLLATE NOCASE,
+  -- The host page's own id for a signed-in customer (verified with the channel's identity secret).
+  external_id TEXT,
   created_at INTEGER NOT NULL,
   PRIMARY KEY (workspace_id, id)
 );
 CREATE INDEX contacts_email ON contacts(workspace_id, email);
+CREATE UNIQUE INDEX contacts_external ON contacts(workspace_id, external_id) WHERE external_id IS NOT NULL;
 
 CREATE TABLE conversations (
   workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -71,7 +74,13 @@ CREATE TABLE conversations (
   channel_id TEXT NOT NULL,
   contact_id TEXT NOT NULL,
   subject TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('open', 'ended')),
+  topic TEXT,
+  -- Answers to the channel's extra pre-chat fields, JSON by field key.
+  fields TEXT NOT NULL DEFAULT '{}',
+  locale TEXT,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'active', 'ended')),
+  -- The responsible agent: who accepted the chat, or who it was assigned to.
+  agent_id TEXT,
   archived INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   last_seq INTEGER NOT NULL DEFAULT 0,

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import type { ConversationSummary, InboxQuery } from "../../protocol/api";
-import type { Message } from "../../protocol/frames";
+import { conversationStatus, type Message } from "../../protocol/frames";
 import { newId } from "./ids";
 
 const summaryRow = z.object({
   id: z.string(),
   channel_id: z.string(),
   subject: z.string(),
-  status: z.enum(["open", "ended"]),
+  topic: z.string().nullable(),
+  status: conversationStatus,
   created_at: z.number(),
   last_message_at: z.number().nullable(),
   last_author_name: z.string().nullable(),
@@ -16,7 +17,7 @@ const summaryRow = z.object({
   contact_email: z.string(),
 });
 
-const SUMMARY_SELECT = `SELECT c.id, c.channel_id, c.subject, c.status, c.created_at, c.last_message_at,
+const SUMMARY_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.created_at, c.last_message_at,
   c.last_author_name, c.activity_at, ct.name AS contact_name, ct.email AS contact_email
   FROM conversations c JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id`;
 
@@ -26,6 +27,7 @@ function toSummary(row: unknown): ConversationSummary & { channelId: string; act
     id: r.id,
     channelId: r.channel_id,
     subject: r.subject,
+    topic: r.topic,
     status: r.status,
     createdAt: r.created_at,
     lastMessageAt: r.last_message_at,
@@ -37,7 +39,16 @@ function toSummary(row: unknown): ConversationSummary & { channelId: string; act
 
 export async function createConversation(
   db: D1Database,
-  input: { workspaceId: string; channelId: string; name: string; email: string; subject: string },
+  input: {
+    workspaceId: string;
+    channelId: string;
+    name: string;
+    email: string;
+    subject: string;
+    topic?: string | undefined;
+    fields?: Record<string, string>;
+    locale?: string | undefined;
+  },
 ): Promise<ConversationSummary> {
   const now = Date.now();
   const id = newId("cv");
@@ -49,10 +60,21 @@ export async function createConversation(
   const statements = [
     db
       .prepare(
-        `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, status, created_at, activity_at)
-         VALUES (?, ?, ?, ?, ?, 'open', ?, ?)`,
+        `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, created_at, activity_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
       )
-      .bind(input.workspaceId, id, input.channelId, contactId, input.subject, now, now),
+      .bind(
+        input.workspaceId,
+        id,
+        input.channelId,
+        contactId,
+        input.subject,
+        input.topic ?? null,
+        JSON.stringify(input.fields ?? {}),
+        input.locale ?? null,
+        now,
+        now,
+      ),
   ];
   if (!existing) {
     statements.unshift(
@@ -65,7 +87,8 @@ export async function createConversation(
   return {
     id,
     subject: input.subject,
-    status: "open",
+    topic: input.topic ?? null,
+    status: "queued",
     createdAt: now,
     lastMessageAt: null,
     lastAuthorName: null,
@@ -80,7 +103,7 @@ export async function getConversation(db: D1Database, workspaceId: string, id: s
 
 export async function listInbox(db: D1Database, workspaceId: string, query: InboxQuery) {
   const archived = query.filter === "archived" ? 1 : 0;
-  const status = query.filter === "active" ? "AND c.status = 'open'" : "";
+  const status = query.filter === "active" ? "AND c.status != 'ended'" : "";
   const before = query.before ?? Number.MAX_SAFE_INTEGER;
   const { results } = await db
     .prepare(

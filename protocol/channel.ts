@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { LOCALES, MAX_ATTACHMENT_BYTES, MAX_MESSAGE_LENGTH } from "./limits";
+
+export const locale = z.enum(LOCALES);
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "times are HH:MM, 24-hour");
+const weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+
+/** Opening hours in the channel's own time zone; a day that is absent is closed. */
+export const openingHours = z.object({
+  timeZone: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "timeZone must be an IANA time zone such as Europe/Helsinki"),
+  days: z.partialRecord(weekday, z.array(z.tuple([time, time])).max(4)),
+});
+
+export const preChatField = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "field keys are lower-case identifiers"),
+  label: z.string().min(1).max(80),
+  type: z.enum(["text", "tel", "select"]).default("text"),
+  required: z.boolean().default(false),
+  options: z.array(z.string().min(1).max(80)).max(50).optional(),
+});
+
+/** Per-locale overrides of any widget string, e.g. `{ fi: { greeting: "Hei!" } }`. */
+export const stringOverrides = z.partialRecord(locale, z.record(z.string(), z.string().max(1000)));
+
+/** Everything a channel can be set to; every field has a default, so `{}` is a working channel. */
+export const channelConfig = z.object({
+  topics: z.array(z.string().min(1).max(80)).max(30).default([]),
+  preChatFields: z.array(preChatField).max(10).default([]),
+  faqSuggestions: z.boolean().default(false),
+  /** null: always open. */
+  openingHours: openingHours.nullable().default(null),
+  ticketSubmission: z.boolean().default(false),
+  idleMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  endForm: z.object({ enabled: z.boolean().default(true), allowBackToChat: z.boolean().default(true) }).default({
+    enabled: true,
+    allowBackToChat: true,
+  }),
+  transcriptEmail: z.boolean().default(false),
+  maxMessageLength: z.number().int().min(100).max(MAX_MESSAGE_LENGTH).default(MAX_MESSAGE_LENGTH),
+  attachments: z
+    .object({
+      maxBytes: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES).default(MAX_ATTACHMENT_BYTES),
+      /** MIME types or `type/*` patterns. */
+      types: z.array(z.string()).default(["image/*", "application/pdf", "text/plain"]),
+    })
+    .default({ maxBytes: MAX_ATTACHMENT_BYTES, types: ["image/*", "application/pdf", "text/plain"] }),
+  strings: stringOverrides.default({}),
+  /** Where new-message notifications for this channel go, besides the responsible agent. */
+  notificationEmail: z.email().nullable().default(null),
+  /** Routes a conversation linked to a request to any member of the assigned team. */
+  allowTeamRouting: z.boolean().default(false),
+});
+
+/** Why the widget cannot start a live chat right now. */
+export const unavailableReason = z.enum(["closed", "no_agents"]);
+
+/** What the widget may know of a channel (never the identity secret or notification address). */
+export const publicChannel = z.object({
+  key: z.string(),
+  name: z.string(),
+  topics: z.array(z.string()),
+  preChatFields: z.array(preChatField),
+  faqSuggestions: z.boolean(),
+  ticketSubmission: z.boolean(),
+  endForm: channelConfig.shape.endForm.unwrap(),
+  transcriptEmail: z.boolean(),
+  maxMessageLength: z.number().int(),
+  attachments: channelConfig.shape.attachments.unwrap(),
+  strings: stringOverrides,
+  openingHours: openingHours.nullable(),
+  /** Whether a live chat can start now, and if not, why. */
+  availability: z.object({ available: z.boolean(), reason: unavailableReason.nullable() }),
+});
+
+export type ChannelConfig = z.infer<typeof channelConfig>;
+export type PublicChannel = z.infer<typeof publicChannel>;
+export type OpeningHours = z.infer<typeof openingHours>;
+export type PreChatField = z.infer<typeof preChatField>;
+export type Locale = z.infer<typeof locale>;
