@@ -1,12 +1,18 @@
+import type { ChannelLobby } from "../durable-objects/channel-lobby";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
 
 export interface Env {
   DB: D1Database;
   ROOM: DurableObjectNamespace<ConversationRoom>;
+  LOBBY: DurableObjectNamespace<ChannelLobby>;
+  FILES: R2Bucket;
   ASSETS: Fetcher;
   /** Signs visitors' conversation tokens. A secret in production; .dev.vars locally. */
   TOKEN_SECRET: string;
   /** "development" enables the demo page; anything else is production. */
   PARLEY_ENV: string;
+  /** Without it, every email stays in the local outbox (shown in the console). */
   RESEND_API_KEY?: string;
+  /** The From address for email through Resend, e.g. "Parley <support@example.com>". */
+  EMAIL_FROM?: string;
 }

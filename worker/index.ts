@@ -1,6 +1,7 @@
 import { app } from "./app";
 import type { Env } from "./env";
 
+export { ChannelLobby } from "../durable-objects/channel-lobby";
 export { ConversationRoom } from "../durable-objects/conversation-room";
 
 export default {

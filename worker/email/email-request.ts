@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { locale } from "../../protocol/channel";
+
+const transcriptLine = z.object({ author: z.string(), body: z.string(), createdAt: z.number().int() });
+
+/** Every email Parley sends, by template; the data each template needs is fixed here. */
+export const emailRequest = z.discriminatedUnion("template", [
+  z.object({
+    template: z.literal("transcript"),
+    data: z.object({ conversationId: z.string(), subject: z.string(), lines: z.array(transcriptLine) }),
+  }),
+  z.object({
+    template: z.literal("survey"),
+    data: z.object({ conversationId: z.string(), subject: z.string(), contactName: z.string() }),
+  }),
+  z.object({
+    template: z.literal("ticket_receipt"),
+    data: z.object({ reference: z.string(), question: z.string(), contactName: z.string() }),
+  }),
+  z.object({
+    template: z.literal("notification"),
+    data: z.object({ conversationId: z.string(), subject: z.string(), from: z.string(), body: z.string() }),
+  }),
+  z.object({
+    template: z.literal("admin_alert"),
+    data: z.object({ conversationId: z.string().nullable(), subject: z.string(), text: z.string() }),
+  }),
+]);
+
+export const emailEnvelope = z.object({
+  workspaceId: z.string(),
+  to: z.email(),
+  locale: locale.default("en"),
+  /** Same key, same email: queueing twice (a replayed alarm, a retried request) sends once. */
+  idempotencyKey: z.string().min(8).max(256),
+});
+
+export type EmailRequest = z.infer<typeof emailRequest>;
+export type EmailEnvelope = z.input<typeof emailEnvelope>;
