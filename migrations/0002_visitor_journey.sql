@@ -87,3 +87,6 @@ CREATE TABLE mx_cache (
   has_mx INTEGER NOT NULL,
   checked_at INTEGER NOT NULL
 );
+
+-- Signs host pages' customer identities (user-hash); never sent to the widget.
+ALTER TABLE channels ADD COLUMN identity_secret TEXT;

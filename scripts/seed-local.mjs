@@ -17,11 +17,40 @@ if (!existsSync(".dev.vars") || !readFileSync(".dev.vars", "utf8").includes("TOK
 }
 
 const now = Date.now();
+
+const demoConfig = {
+  topics: ["Invoicing", "Payroll", "Taxes", "Something else"],
+  preChatFields: [{ key: "company", label: "Company", type: "text", required: false }],
+  faqSuggestions: true,
+  transcriptEmail: true,
+  notificationEmail: "support@parley.test",
+};
+// Opening hours on no day at all: the channel is always closed, so its ticket form shows.
+const closedConfig = {
+  openingHours: { timeZone: "Europe/Helsinki", days: {} },
+  ticketSubmission: true,
+};
+const faqs = [
+  ["faq_password", "I forgot my password. How do I reset it?", "On the sign-in page choose \"Forgot password\", enter your email and follow the link we send you. The link is valid for one hour."],
+  ["faq_receipts", "Where do I upload receipts?", "Open Documents, choose Upload and drag your receipts in. PDF and image files up to 10 MB are accepted."],
+  ["faq_payroll", "When is payroll run?", "Payroll is run on the 25th of each month; changes must be in by the 20th."],
+  ["faq_vat", "When is the VAT return due?", "The VAT return is due on the 12th day of the second month after the period."],
+];
 const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
 const sql = `
 INSERT INTO workspaces (id, name, created_at) VALUES ('ws_demo', 'Demo Accounting Office', ${now}) ON CONFLICT DO NOTHING;
+INSERT INTO channels (workspace_id, id, key, name, allowed_origins, config, identity_secret, created_at)
+  VALUES ('ws_demo', 'ch_demo', 'demo', 'Demo support', '["*"]', ${q(JSON.stringify(demoConfig))}, 'parley-demo-identity-secret', ${now})
+  ON CONFLICT DO UPDATE SET config = excluded.config, identity_secret = excluded.identity_secret;
 INSERT INTO channels (workspace_id, id, key, name, allowed_origins, config, created_at)
-  VALUES ('ws_demo', 'ch_demo', 'demo', 'Demo support', '["*"]', '{}', ${now}) ON CONFLICT DO NOTHING;
+  VALUES ('ws_demo', 'ch_demo_closed', 'demo-closed', 'Demo support (closed)', '["*"]', ${q(JSON.stringify(closedConfig))}, ${now})
+  ON CONFLICT DO UPDATE SET config = excluded.config;
+${faqs
+  .map(
+    ([id, question, answer]) =>
+      `INSERT INTO faqs (workspace_id, id, channel_id, question, answer, created_at) VALUES ('ws_demo', ${q(id)}, 'ch_demo', ${q(question)}, ${q(answer)}, ${now}) ON CONFLICT DO NOTHING;`,
+  )
+  .join("\n")}
 INSERT INTO agents (workspace_id, id, email, name, role, password_hash, created_at)
   VALUES ('ws_demo', 'ag_demo', 'demo@parley.test', 'Dana Demo', 'admin', ${q(await hashPassword("parley-demo"))}, ${now})
   ON CONFLICT DO NOTHING;
@@ -34,4 +63,4 @@ writeFileSync(".wrangler/seed.sql", sql);
 execFileSync("wrangler", ["d1", "execute", "DB", "--local", ...persistArgs, "--file", ".wrangler/seed.sql"], {
   stdio: ["ignore", "ignore", "inherit"],
 });
-console.log("seeded demo workspace: channel 'demo', agent demo@parley.test / parley-demo, API key demo-api-key");
+console.log("seeded demo workspace: channels demo and demo-closed, agent demo@parley.test / parley-demo, API key demo-api-key");

@@ -20,3 +20,7 @@ export function forwardSocket(env: Env, conversationId: string, request: Request
   headers.set(PRINCIPAL_HEADER, JSON.stringify(principal));
   return roomFor(env, conversationId).fetch(new Request(request.url, { method: "GET", headers }));
 }
+
+export function lobbyFor(env: Env, channelId: string) {
+  return env.LOBBY.get(env.LOBBY.idFromName(channelId));
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { channelConfig, type ChannelConfig } from "../../protocol/channel";
 
 const channelRow = z.object({
   workspace_id: z.string(),
@@ -7,6 +8,7 @@ const channelRow = z.object({
   name: z.string(),
   allowed_origins: z.string(),
   config: z.string(),
+  identity_secret: z.string().nullable(),
 });
 
 const allowedOrigins = z.array(z.string());
@@ -17,14 +19,11 @@ export type Channel = {
   key: string;
   name: string;
   allowedOrigins: string[];
+  config: ChannelConfig;
+  identitySecret: string | null;
 };
 
-export async function findChannelByKey(db: D1Database, key: string): Promise<Channel | null> {
-  const row = await db
-    .prepare("SELECT workspace_id, id, key, name, allowed_origins, config FROM channels WHERE key = ?")
-    .bind(key)
-    .first();
-  if (!row) return null;
+function toChannel(row: unknown): Channel {
   const r = channelRow.parse(row);
   return {
     workspaceId: r.workspace_id,
@@ -32,15 +31,26 @@ export async function findChannelByKey(db: D1Database, key: string): Promise<Cha
     key: r.key,
     name: r.name,
     allowedOrigins: allowedOrigins.parse(JSON.parse(r.allowed_origins)),
+    config: channelConfig.parse(JSON.parse(r.config)),
+    identitySecret: r.identity_secret,
   };
 }
 
+const SELECT = "SELECT workspace_id, id, key, name, allowed_origins, config, identity_secret FROM channels";
+
+export async function findChannelByKey(db: D1Database, key: string): Promise<Channel | null> {
+  const row = await db.prepare(`${SELECT} WHERE key = ?`).bind(key).first();
+  return row ? toChannel(row) : null;
+}
+
 export async function findChannel(db: D1Database, workspaceId: string, id: string): Promise<Channel | null> {
-  const row = await db
-    .prepare("SELECT key FROM channels WHERE workspace_id = ? AND id = ?")
-    .bind(workspaceId, id)
-    .first<{ key: string }>();
-  return row ? findChannelByKey(db, row.key) : null;
+  const row = await db.prepare(`${SELECT} WHERE workspace_id = ? AND id = ?`).bind(workspaceId, id).first();
+  return row ? toChannel(row) : null;
+}
+
+export async function listChannels(db: D1Database, workspaceId: string): Promise<Channel[]> {
+  const { results } = await db.prepare(`${SELECT} WHERE workspace_id = ? ORDER BY name`).bind(workspaceId).all();
+  return results.map(toChannel);
 }
 
 export function originAllowed(channel: Channel, origin: string | undefined): boolean {

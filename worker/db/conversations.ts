@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ConversationSummary, InboxQuery } from "../../protocol/api";
 import { conversationStatus, type Message } from "../../protocol/frames";
+import { resolveContact, type ContactInput } from "./contacts";
 import { newId } from "./ids";
 
 const summaryRow = z.object({
@@ -42,8 +43,7 @@ export async function createConversation(
   input: {
     workspaceId: string;
     channelId: string;
-    name: string;
-    email: string;
+    contact: ContactInput;
     subject: string;
     topic?: string | undefined;
     fields?: Record<string, string>;
@@ -52,38 +52,25 @@ export async function createConversation(
 ): Promise<ConversationSummary> {
   const now = Date.now();
   const id = newId("cv");
-  const existing = await db
-    .prepare("SELECT id, name FROM contacts WHERE workspace_id = ? AND email = ? ORDER BY created_at LIMIT 1")
-    .bind(input.workspaceId, input.email)
-    .first<{ id: string; name: string }>();
-  const contactId = existing?.id ?? newId("ct");
-  const statements = [
-    db
-      .prepare(
-        `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, created_at, activity_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-      )
-      .bind(
-        input.workspaceId,
-        id,
-        input.channelId,
-        contactId,
-        input.subject,
-        input.topic ?? null,
-        JSON.stringify(input.fields ?? {}),
-        input.locale ?? null,
-        now,
-        now,
-      ),
-  ];
-  if (!existing) {
-    statements.unshift(
-      db
-        .prepare("INSERT INTO contacts (workspace_id, id, name, email, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(input.workspaceId, contactId, input.name, input.email, now),
+  const contact = await resolveContact(db, input.workspaceId, input.contact);
+  const insert = db
+    .prepare(
+      `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, created_at, activity_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+    )
+    .bind(
+      input.workspaceId,
+      id,
+      input.channelId,
+      contact.id,
+      input.subject,
+      input.topic ?? null,
+      JSON.stringify(input.fields ?? {}),
+      input.locale ?? null,
+      now,
+      now,
     );
-  }
-  await db.batch(statements);
+  await db.batch(contact.create ? [contact.create, insert] : [insert]);
   return {
     id,
     subject: input.subject,
@@ -92,8 +79,20 @@ export async function createConversation(
     createdAt: now,
     lastMessageAt: null,
     lastAuthorName: null,
-    contact: { name: existing?.name ?? input.name, email: input.email },
+    contact: { name: contact.name, email: input.contact.email },
   };
+}
+
+/** A verified customer's own threads on one channel, newest activity first. */
+export async function listContactThreads(db: D1Database, workspaceId: string, channelId: string, externalId: string) {
+  const { results } = await db
+    .prepare(
+      `${SUMMARY_SELECT} WHERE c.workspace_id = ? AND c.channel_id = ? AND ct.external_id = ? AND c.archived = 0
+       ORDER BY c.activity_at DESC LIMIT 50`,
+    )
+    .bind(workspaceId, channelId, externalId)
+    .all();
+  return results.map(toSummary);
 }
 
 export async function getConversation(db: D1Database, workspaceId: string, id: string) {

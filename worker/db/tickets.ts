@@ -1,0 +1,40 @@
+import type { Ticket } from "../../protocol/api";
+import { newId } from "./ids";
+
+const FIRST_NUMBER = 1001;
+
+/** Numbers tickets per workspace in one statement, so two at once cannot get the same reference. */
+export async function createTicket(
+  db: D1Database,
+  input: {
+    workspaceId: string;
+    channelId: string;
+    contactId: string;
+    topic: string | undefined;
+    fields: Record<string, string>;
+    locale: string | undefined;
+    question: string;
+  },
+): Promise<Ticket> {
+  const id = newId("tk");
+  const now = Date.now();
+  const row = await db
+    .prepare(
+      `INSERT INTO tickets (workspace_id, id, number, channel_id, contact_id, topic, fields, locale, question, created_at)
+       VALUES (?1, ?2, (SELECT COALESCE(MAX(number), ${FIRST_NUMBER - 1}) + 1 FROM tickets WHERE workspace_id = ?1), ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+       RETURNING number`,
+    )
+    .bind(
+      input.workspaceId,
+      id,
+      input.channelId,
+      input.contactId,
+      input.topic ?? null,
+      JSON.stringify(input.fields),
+      input.locale ?? null,
+      input.question,
+      now,
+    )
+    .first<{ number: number }>();
+  return { id, reference: `T-${row!.number}`, status: "open", createdAt: now };
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/** DNS over HTTPS, JSON flavour; any resolver that speaks it will do. */
+const DOH_URL = "https://cloudflare-dns.com/dns-query";
+const LOOKUP_TIMEOUT_MS = 1500;
+const CACHE_MS = 24 * 3600 * 1000;
+
+const dohAnswer = z.object({
+  Status: z.number(),
+  Answer: z.array(z.object({ type: z.number(), data: z.string() })).optional(),
+});
+
+const MX = 15;
+const NXDOMAIN = 3;
+
+export type DomainVerdict = "accepts_mail" | "no_mail" | "unknown";
+
+/**
+ * Whether an email's domain can receive mail. A domain that does not exist, or publishes a null MX
+ * (RFC 7505), cannot. When the lookup itself fails (offline, slow resolver) the answer is
+ * "unknown" and the caller must not hold it against the visitor.
+ */
+export async function checkEmailDomain(db: D1Database, email: string): Promise<DomainVerdict> {
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  const cached = await db
+    .prepare("SELECT has_mx FROM mx_cache WHERE domain = ? AND checked_at > ?")
+    .bind(domain, Date.now() - CACHE_MS)
+    .first<{ has_mx: number }>();
+  if (cached) return cached.has_mx ? "accepts_mail" : "no_mail";
+
+  let verdict: DomainVerdict;
+  try {
+    const res = await fetch(`${DOH_URL}?name=${encodeURIComponent(domain)}&type=MX`, {
+      headers: { accept: "application/dns-json" },
+      signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
+    });
+    if (!res.ok) return "unknown";
+    const answer = dohAnswer.safeParse(await res.json());
+    if (!answer.success) return "unknown";
+    const mx = (answer.data.Answer ?? []).filter((a) => a.type === MX);
+    const nullMx = mx.length === 1 && /^0\s+\.?$/.test(mx[0]!.data.trim());
+    verdict = answer.data.Status === NXDOMAIN || nullMx ? "no_mail" : "accepts_mail";
+  } catch {
+    return "unknown";
+  }
+  await db
+    .prepare("INSERT INTO mx_cache (domain, has_mx, checked_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO UPDATE SET has_mx = excluded.has_mx, checked_at = excluded.checked_at")
+    .bind(domain, verdict === "accepts_mail" ? 1 : 0, Date.now())
+    .run();
+  return verdict;
+}
