@@ -4,6 +4,7 @@ import { errorResponse } from "./http/errors";
 import { apiV1Routes } from "./routes/api-v1";
 import { attachmentRoutes } from "./routes/attachments";
 import { consoleRoutes } from "./routes/console";
+import { lobbyRoutes } from "./routes/lobby";
 import { pageRoutes } from "./routes/pages";
 import { widgetRoutes } from "./routes/widget";
 
@@ -11,6 +12,7 @@ export const app = new Hono<AppEnv>();
 
 app.route("/api/widget", widgetRoutes);
 app.route("/api/console", consoleRoutes);
+app.route("/api/console", lobbyRoutes);
 app.route("/api/v1", apiV1Routes);
 app.route("/api/attachments", attachmentRoutes);
 app.route("/", pageRoutes);

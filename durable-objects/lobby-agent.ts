@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { agentRef } from "../protocol/lobby";
+
+/**
+ * Who is on a lobby socket, and for which channel. The Worker authenticates the agent, checks the
+ * channel is in their workspace, and passes this in a header; clients cannot reach a Durable Object
+ * directly, so the header cannot be forged from outside. It is kept as the socket's attachment.
+ */
+export const LOBBY_AGENT_HEADER = "x-parley-lobby-agent";
+
+export const lobbyAgent = z.object({ channelId: z.string(), agent: agentRef });
+export type LobbyAgent = z.infer<typeof lobbyAgent>;

@@ -1,0 +1,31 @@
+import type { QueuedItem, QueueEntry } from "../protocol/lobby";
+import type { QueueRow } from "./lobby-store";
+
+/**
+ * Who a waiting conversation is offered to. A conversation linked to a request goes to its
+ * assigned agent, and, when the caller routes it to a team (only when the channel allows team
+ * routing), to any member of that team; everything else goes to every available agent.
+ */
+export function offeredTo(item: Pick<QueuedItem, "assignedAgentId" | "teamAgentIds">, agentId: string): boolean {
+  if (item.assignedAgentId === null && item.teamAgentIds === null) return true;
+  return item.assignedAgentId === agentId || (item.teamAgentIds?.includes(agentId) ?? false);
+}
+
+/** The queue as one agent sees it: only what is offered to them, each with its place in the whole queue. */
+export function queueFor(queue: QueueRow[], agentId: string): QueueEntry[] {
+  return queue.flatMap((row, index) =>
+    offeredTo(row, agentId)
+      ? [
+          {
+            conversationId: row.conversationId,
+            subject: row.subject,
+            contactName: row.contactName,
+            topic: row.topic,
+            enqueuedAt: row.enqueuedAt,
+            position: index + 1,
+            assignedAgentId: row.assignedAgentId,
+          },
+        ]
+      : [],
+  );
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+/**
+ * The WebSocket protocol between the agent console and a channel's lobby (one `ChannelLobby`
+ * Durable Object per channel), and the queue contract the Worker and rooms call it with.
+ * docs/lobby-protocol.md describes it; this module is the single definition.
+ */
+
+export const agentRef = z.object({ id: z.string(), name: z.string() });
+
+/** What a room or the Worker puts in the queue. Routing: see `assignedAgentId` and `teamAgentIds`. */
+export const enqueueItem = z.object({
+  conversationId: z.string().min(1),
+  subject: z.string(),
+  contactName: z.string(),
+  topic: z.string().nullable(),
+  /** Offered only to this agent (and to `teamAgentIds`, when given). */
+  assignedAgentId: z.string().nullable().default(null),
+  /** Offered only to these agents. Pass it only when the channel allows team routing. */
+  teamAgentIds: z.array(z.string()).nullable().default(null),
+});
+
+/** One waiting conversation as an agent sees it. */
+export const queueEntry = z.object({
+  conversationId: z.string(),
+  subject: z.string(),
+  contactName: z.string(),
+  topic: z.string().nullable(),
+  enqueuedAt: z.number().int(),
+  /** 1-based place in the channel's whole queue: the same number the visitor sees. */
+  position: z.number().int().positive(),
+  assignedAgentId: z.string().nullable(),
+});
+
+// Console → lobby
+export const availabilityFrame = z.object({ type: z.literal("availability"), available: z.boolean() });
+export const acceptFrame = z.object({ type: z.literal("accept"), conversationId: z.string().min(1).max(64) });
+export const lobbyPingFrame = z.object({ type: z.literal("ping") });
+export const lobbyClientFrame = z.discriminatedUnion("type", [availabilityFrame, acceptFrame, lobbyPingFrame]);
+
+// Lobby → console
+/** Sent on connect and after every change; always the whole state, as this agent sees it. */
+export const lobbyStateFrame = z.object({
+  type: z.literal("lobby"),
+  channelId: z.string(),
+  /** This agent's own switch, as stored (it counts only while a console socket is open). */
+  available: z.boolean(),
+  /** Agents who said available and have a console open. */
+  agentsAvailable: z.number().int().min(0),
+  /** The conversations offered to this agent, in queue order; empty while the agent is not available. */
+  queue: z.array(queueEntry),
+});
+export const acceptedFrame = z.object({ type: z.literal("accepted"), conversationId: z.string(), agent: agentRef });
+export const lobbyErrorCode = z.enum([
+  "bad_frame",
+  "frame_too_large",
+  /** Accept needs the "Available for chat" switch on. */
+  "not_available",
+  /** Someone else took it first. */
+  "already_accepted",
+  /** Not in the queue (never was, or left it). */
+  "not_queued",
+  /** Routed to another agent or team. */
+  "not_offered",
+  /** The visitor ended it before the accept reached the conversation. */
+  "conversation_ended",
+  /** The conversation could not be reached; it stays in the queue. */
+  "accept_failed",
+]);
+export const lobbyErrorFrame = z.object({
+  type: z.literal("error"),
+  code: lobbyErrorCode,
+  message: z.string(),
+  conversationId: z.string().optional(),
+});
+export const lobbyPongFrame = z.object({ type: z.literal("pong") });
+export const lobbyServerFrame = z.discriminatedUnion("type", [
+  lobbyStateFrame,
+  acceptedFrame,
+  lobbyErrorFrame,
+  lobbyPongFrame,
+]);
+
+/** A channel as the console lists it (`GET /api/console/channels`). */
+export const consoleChannel = z.object({ id: z.string(), key: z.string(), name: z.string() });
+export const channelListResponse = z.object({ channels: z.array(consoleChannel) });
+
+export type AgentRef = z.infer<typeof agentRef>;
+export type EnqueueItem = z.input<typeof enqueueItem>;
+export type QueuedItem = z.infer<typeof enqueueItem>;
+export type QueueEntry = z.infer<typeof queueEntry>;
+export type LobbyClientFrame = z.infer<typeof lobbyClientFrame>;
+export type LobbyServerFrame = z.infer<typeof lobbyServerFrame>;
+export type LobbyStateFrame = z.infer<typeof lobbyStateFrame>;
+export type LobbyErrorCode = z.infer<typeof lobbyErrorCode>;
+export type ConsoleChannel = z.infer<typeof consoleChannel>;

@@ -1,0 +1,18 @@
+import type { ChannelConfig, PublicChannel } from "../../protocol/channel";
+import type { Env } from "../env";
+import { lobbyFor } from "../rooms";
+import { isOpen } from "./opening-hours";
+
+/**
+ * Whether a visitor can start a live chat on the channel now: not outside its opening hours, and
+ * not while no agent has the console open with "Available for chat" on.
+ */
+export async function channelAvailability(
+  env: Env,
+  channel: { id: string; config: ChannelConfig },
+  at = new Date(),
+): Promise<PublicChannel["availability"]> {
+  if (!isOpen(channel.config.openingHours, at)) return { available: false, reason: "closed" };
+  if ((await lobbyFor(env, channel.id).availableAgentCount()) === 0) return { available: false, reason: "no_agents" };
+  return { available: true, reason: null };
+}

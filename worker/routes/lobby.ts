@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { LOBBY_AGENT_HEADER, type LobbyAgent } from "../../durable-objects/lobby-agent";
+import type { ConsoleChannel } from "../../protocol/lobby";
+import type { AppEnv } from "../app-env";
+import { requireAgent, sameOriginOnly } from "../auth/middleware";
+import { findChannel, listChannels } from "../db/channels";
+import { notFound } from "../http/errors";
+import { lobbyFor } from "../rooms";
+
+/** The console's view of its channels and their lobbies: same origin, session cookie. */
+export const lobbyRoutes = new Hono<AppEnv>();
+
+lobbyRoutes.use("/channels", sameOriginOnly, requireAgent);
+lobbyRoutes.use("/channels/*", sameOriginOnly, requireAgent);
+
+lobbyRoutes.get("/channels", async (c) => {
+  const channels: ConsoleChannel[] = (await listChannels(c.env.DB, c.get("workspaceId"))).map(({ id, key, name }) => ({ id, key, name }));
+  return c.json({ channels });
+});
+
+/**
+ * Hands the console's lobby socket to the channel's lobby, which accepts it with the hibernation
+ * API; accepting it here would pin the socket to the Worker and never hibernate.
+ */
+lobbyRoutes.get("/channels/:channelId/lobby", async (c) => {
+  const agent = c.get("agent");
+  const channel = await findChannel(c.env.DB, agent.workspaceId, c.req.param("channelId"));
+  if (!channel) throw notFound("channel");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    return c.json({ error: { code: "upgrade_required", message: "connect with a WebSocket" } }, 426);
+  }
+  const who: LobbyAgent = { channelId: channel.id, agent: { id: agent.id, name: agent.name } };
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(LOBBY_AGENT_HEADER, JSON.stringify(who));
+  return lobbyFor(c.env, channel.id).fetch(new Request(c.req.url, { method: "GET", headers }));
+});
