@@ -11,6 +11,8 @@ export default defineConfig({
         bindings: {
           TOKEN_SECRET: "test-secret-test-secret-test-secret-0123",
           PARLEY_ENV: "test",
+          // Never a real resolver in tests: the MX tests answer it by mocking fetch.
+          DOH_URL: "https://doh.invalid/dns-query",
           TEST_MIGRATIONS: migrations,
         },
       },

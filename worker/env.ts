@@ -11,6 +11,8 @@ export interface Env {
   TOKEN_SECRET: string;
   /** "development" enables the demo page; anything else is production. */
   PARLEY_ENV: string;
+  /** DNS-over-HTTPS JSON endpoint for checking that email domains take mail; empty turns it off. */
+  DOH_URL: string;
   /** Without it, every email stays in the local outbox (shown in the console). */
   RESEND_API_KEY?: string;
   /** The From address for email through Resend, e.g. "Parley <support@example.com>". */

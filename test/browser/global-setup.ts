@@ -156,6 +156,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
         '--persist-to',
         persistDir,
         '--show-interactive-dev-session=false',
+        // Test addresses use reserved domains that publish no mail servers; the MX check itself is
+        // covered by the Workers tests, so the browser tests turn it off.
+        '--var',
+        'DOH_URL:',
       ],
       { cwd: repoRoot, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -1,7 +1,5 @@
 import { z } from "zod";
 
-/** DNS over HTTPS, JSON flavour; any resolver that speaks it will do. */
-const DOH_URL = "https://cloudflare-dns.com/dns-query";
 const LOOKUP_TIMEOUT_MS = 1500;
 const CACHE_MS = 24 * 3600 * 1000;
 
@@ -20,7 +18,8 @@ export type DomainVerdict = "accepts_mail" | "no_mail" | "unknown";
  * (RFC 7505), cannot. When the lookup itself fails (offline, slow resolver) the answer is
  * "unknown" and the caller must not hold it against the visitor.
  */
-export async function checkEmailDomain(db: D1Database, email: string): Promise<DomainVerdict> {
+export async function checkEmailDomain(db: D1Database, dohUrl: string, email: string): Promise<DomainVerdict> {
+  if (!dohUrl) return "unknown";
   const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
   const cached = await db
     .prepare("SELECT has_mx FROM mx_cache WHERE domain = ? AND checked_at > ?")
@@ -30,7 +29,7 @@ export async function checkEmailDomain(db: D1Database, email: string): Promise<D
 
   let verdict: DomainVerdict;
   try {
-    const res = await fetch(`${DOH_URL}?name=${encodeURIComponent(domain)}&type=MX`, {
+    const res = await fetch(`${dohUrl}?name=${encodeURIComponent(domain)}&type=MX`, {
       headers: { accept: "application/dns-json" },
       signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
     });
