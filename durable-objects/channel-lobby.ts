@@ -96,8 +96,10 @@ export class ChannelLobby extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    const before = this.availableAgents().size;
-    if (this.availableAgents(ws).size !== before) this.broadcastState(ws);
+    // The closing socket may already read as closed, so ask whether it was its agent's last one.
+    const { agent } = this.agentOf(ws);
+    const lastOfAgent = !this.openSockets(ws).some((other) => this.agentOf(other).agent.id === agent.id);
+    if (lastOfAgent && this.store.isAvailable(agent.id)) this.broadcastState(ws);
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {

@@ -1,0 +1,65 @@
+import { env } from "cloudflare:workers";
+import { hashPassword } from "../../worker/auth/password";
+import { newId } from "../../worker/db/ids";
+import type { Agent } from "../../protocol/api";
+import type { EnqueueItem, LobbyServerFrame, LobbyStateFrame } from "../../protocol/lobby";
+import { postJson, TestSocket, type Workspace } from "./fixtures";
+
+const PASSWORD = "lobby test password";
+let passwordHash: Promise<string> | null = null;
+
+export type LobbySocket = TestSocket<LobbyServerFrame>;
+
+/** Another agent in the workspace, signed in; returns their session cookie and identity. */
+export async function addAgent(ws: Workspace, name: string): Promise<{ cookie: string; agent: Agent }> {
+  const id = newId("ag");
+  const email = `${id}@example.com`;
+  passwordHash ??= hashPassword(PASSWORD);
+  await env.DB.prepare(
+    "INSERT INTO agents (workspace_id, id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, 'agent', ?, ?)",
+  )
+    .bind(ws.workspaceId, id, email, name, await passwordHash, Date.now())
+    .run();
+  const res = await postJson("/api/console/session", { email, password: PASSWORD });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
+  const { agent } = (await res.json()) as { agent: Agent };
+  return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, agent };
+}
+
+export function openLobby(channelId: string, cookie: string): Promise<LobbySocket> {
+  return TestSocket.open<LobbyServerFrame>(`/api/console/channels/${channelId}/lobby`, { cookie }, "lobby");
+}
+
+export function lobbyOf(channelId: string) {
+  return env.LOBBY.get(env.LOBBY.idFromName(channelId));
+}
+
+/** Waits for a lobby state received after the first `from` frames that matches. */
+export function stateAfter(socket: LobbySocket, from: number, match: (f: LobbyStateFrame) => boolean = () => true) {
+  return socket.next<"lobby">((f) => f.type === "lobby" && socket.frames.indexOf(f) >= from && match(f));
+}
+
+/** Waits for an error frame received after the first `from` frames. */
+export function errorAfter(socket: LobbySocket, from: number) {
+  return socket.next<"error">((f) => f.type === "error" && socket.frames.indexOf(f) >= from);
+}
+
+/** Switches "Available for chat" and waits until the lobby confirms it. */
+export async function setAvailable(socket: LobbySocket, available: boolean): Promise<LobbyStateFrame> {
+  const from = socket.frames.length;
+  socket.send({ type: "availability", available });
+  return stateAfter(socket, from, (f) => f.available === available);
+}
+
+export function item(conversationId: string, extra: Partial<EnqueueItem> = {}): EnqueueItem {
+  return { conversationId, subject: `About ${conversationId}`, contactName: "Vera Visitor", topic: null, ...extra };
+}
+
+/** Socket closes reach the lobby asynchronously; waits until its count of available agents settles. */
+export async function availableCountBecomes(channelId: string, count: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await lobbyOf(channelId).availableAgentCount()) === count) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`available agents never became ${count}`);
+}
