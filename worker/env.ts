@@ -1,10 +1,12 @@
 import type { ChannelLobby } from "../durable-objects/channel-lobby";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
+import type { WebhookDispatcher } from "../durable-objects/webhook-dispatcher";
 
 export interface Env {
   DB: D1Database;
   ROOM: DurableObjectNamespace<ConversationRoom>;
   LOBBY: DurableObjectNamespace<ChannelLobby>;
+  WEBHOOKS: DurableObjectNamespace<WebhookDispatcher>;
   FILES: R2Bucket;
   ASSETS: Fetcher;
   /** Signs visitors' conversation tokens. A secret in production; .dev.vars locally. */

@@ -32,3 +32,11 @@ export async function getAgent(db: D1Database, workspaceId: string, id: string):
   const row = await db.prepare("SELECT * FROM agents WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).first();
   return row ? toAgent(agentRow.parse(row)) : null;
 }
+
+export async function listAdminEmails(db: D1Database, workspaceId: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT email FROM agents WHERE workspace_id = ? AND role = 'admin' ORDER BY email")
+    .bind(workspaceId)
+    .all<{ email: string }>();
+  return results.map((r) => r.email);
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { conversationSummary, ticketSchema } from "./api";
+import { feedbackSchema, messageSchema } from "./frames";
+
+export const webhookEventType = z.enum([
+  "conversation.created",
+  "conversation.queued",
+  "conversation.accepted",
+  "message.created",
+  "conversation.ended",
+  "conversation.rated",
+  "ticket.created",
+  "conversation.archived",
+  "conversation.deleted",
+]);
+
+const conversationRef = z.object({ id: z.string() });
+
+/** The `data` of each event; what a receiver can rely on. */
+export const webhookEventData = {
+  "conversation.created": z.object({ conversation: conversationSummary }),
+  "conversation.queued": z.object({ conversation: conversationRef, position: z.number().int().positive() }),
+  "conversation.accepted": z.object({ conversation: conversationRef, agent: z.object({ id: z.string(), name: z.string() }) }),
+  "message.created": z.object({ conversation: conversationRef, message: messageSchema }),
+  "conversation.ended": z.object({
+    conversation: conversationRef,
+    endedBy: z.enum(["visitor", "agent", "idle"]),
+    /** Every message of the conversation, in order: enough to file the whole chat as a note. */
+    transcript: z.array(messageSchema),
+  }),
+  "conversation.rated": z.object({ conversation: conversationRef, feedback: feedbackSchema }),
+  "ticket.created": z.object({
+    ticket: ticketSchema,
+    contact: z.object({ name: z.string(), email: z.string() }),
+    question: z.string(),
+  }),
+  "conversation.archived": z.object({ conversation: conversationRef }),
+  "conversation.deleted": z.object({ conversation: conversationRef }),
+} satisfies Record<z.infer<typeof webhookEventType>, z.ZodType>;
+
+/** The JSON body of every delivery. `id` is also the Parley-Delivery header, the same on every retry. */
+export const webhookEnvelope = z.object({
+  id: z.string(),
+  type: webhookEventType,
+  createdAt: z.number().int(),
+  workspaceId: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type WebhookEventType = z.infer<typeof webhookEventType>;
+export type WebhookEventData<T extends WebhookEventType> = z.infer<(typeof webhookEventData)[T]>;
+export type WebhookEnvelope = z.infer<typeof webhookEnvelope>;
+
+// Inbound: a platform that can only send webhooks drives Parley with the same signed envelope.
+export const inboundEnvelope = z.discriminatedUnion("type", [
+  z.object({
+    id: z.string().min(8).max(128),
+    type: z.literal("message.create"),
+    data: z.object({
+      conversationId: z.string(),
+      author: z.enum(["agent", "customer"]),
+      body: z.string().min(1).max(4000),
+      authorName: z.string().max(120).optional(),
+    }),
+  }),
+  z.object({
+    id: z.string().min(8).max(128),
+    type: z.literal("conversation.update"),
+    data: z.object({
+      conversationId: z.string(),
+      status: z.enum(["active", "ended"]).optional(),
+      archived: z.boolean().optional(),
+    }),
+  }),
+  z.object({
+    id: z.string().min(8).max(128),
+    type: z.literal("contact.upsert"),
+    data: z.object({
+      externalId: z.string().min(1).max(200),
+      name: z.string().min(1).max(120),
+      email: z.email(),
+      accountExternalId: z.string().max(200).optional(),
+    }),
+  }),
+]);
+export type InboundEnvelope = z.infer<typeof inboundEnvelope>;
