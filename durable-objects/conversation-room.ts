@@ -1,50 +1,81 @@
 import { DurableObject } from "cloudflare:workers";
 import {
+  agentRef,
+  attachmentSchema,
   clientFrame,
+  conversationProgress,
+  type AgentRef,
+  type Attachment,
+  type Author,
+  type EndReason,
   type ErrorCode,
+  type Feedback,
   type Message,
+  type RoomSnapshot,
   type ServerFrame,
+  type SystemEvent,
 } from "../protocol/frames";
 import { HISTORY_PAGE_SIZE, MAX_FRAME_BYTES } from "../protocol/limits";
 import { describeZodError } from "../worker/http/errors";
-import { writeHistory } from "../worker/db/conversations";
 import type { Env } from "../worker/env";
 import { PRINCIPAL_HEADER, principalSchema, type Principal } from "./principal";
-import { RoomStore, type RoomMeta } from "./room-store";
+import { roomInit, type RoomIdentity, type RoomInit } from "./room-init";
+import { RoomOutbox } from "./room-outbox";
+import { RoomSchedule } from "./room-schedule";
+import { RoomStore, type RoomState } from "./room-store";
+import { syncRoom } from "./room-sync";
 
 /** Messages are copied to D1 shortly after they arrive, so that a burst lands in one batch. */
 const SYNC_DELAY_MS = 250;
-const SYNC_BATCH = 100;
 const MAX_SYNC_BACKOFF_MS = 5 * 60_000;
+const IDLE_WARNING_MS = 60_000;
+const SURVEY_DELAY_MS = 10 * 60_000;
+const MAX_TRANSCRIPT_REQUESTS = 3;
+const SYSTEM: Author = { type: "system", id: null, name: "Parley" };
 
 export type PostResult = { ok: true; message: Message; duplicate: boolean } | { ok: false; code: ErrorCode; message: string };
+export type RoomResult = { ok: true } | { ok: false; code: ErrorCode; message: string };
 
-/** One per conversation: its sockets, its ordered messages, and its timers. */
+const refuse = (code: ErrorCode, message: string) => ({ ok: false, code, message }) as const;
+const OK = { ok: true } as const;
+
+/** One per conversation: its sockets, its ordered messages, its life cycle and its timers. */
 export class ConversationRoom extends DurableObject<Env> {
   private readonly store: RoomStore;
+  private readonly schedule: RoomSchedule;
+  private readonly outbox: RoomOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
+    this.schedule = new RoomSchedule(ctx.storage.sql);
+    this.outbox = new RoomOutbox(ctx.storage.sql);
     // Answered by the runtime without waking a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
-    // A crash between taking the sync timer and finishing the sync leaves history behind D1;
-    // every wake-up checks for that and re-arms the timer.
-    const meta = this.store.meta();
-    if (meta && meta.syncedSeq < this.store.lastSeq()) {
-      this.store.schedule("sync", Date.now());
+    // A crash between taking the sync timer and finishing the sync leaves work undone; every
+    // wake-up checks for that and re-arms the timer.
+    if (this.store.identity() && this.hasUnsyncedWork()) {
+      this.schedule.atLatest("sync", Date.now());
       void ctx.blockConcurrencyWhile(() => this.armAlarm());
     }
   }
 
-  init(meta: Omit<RoomMeta, "status" | "syncedSeq">): void {
-    this.store.init(meta);
+  /** Idempotent: the first call sets the conversation up, repeats change nothing. */
+  init(input: RoomInit): void {
+    const { status, agent, ...identity } = roomInit.parse(input);
+    this.store.init(identity, status, agent);
   }
 
-  /** Appends a message unless its clientId was seen before; used by sockets and the REST API alike. */
-  async post(author: Message["author"], clientId: string, body: string): Promise<PostResult> {
-    const result = this.append(author, clientId, body);
-    if (result.ok && !result.duplicate) await this.afterAppend(result.message, null);
+  /**
+   * Appends a message unless its clientId was seen before; used by sockets and the REST API alike.
+   * A message with an attachment may have an empty body.
+   */
+  async post(author: Author, clientId: string, body: string, attachment?: Attachment): Promise<PostResult> {
+    const result = this.append(author, clientId, body, attachment === undefined ? undefined : attachmentSchema.parse(attachment));
+    if (result.ok && !result.duplicate) {
+      this.afterAppend(result.message, null);
+      await this.armAlarm();
+    }
     return result;
   }
 
@@ -52,9 +83,59 @@ export class ConversationRoom extends DurableObject<Env> {
     return this.store.messagesAfter(since, Math.min(limit, HISTORY_PAGE_SIZE));
   }
 
+  snapshot(): RoomSnapshot {
+    if (!this.store.identity()) throw new Error("conversation not initialised");
+    return this.snapshotOf(this.store.state());
+  }
+
+  /**
+   * The lobby hands a queued conversation to the agent who accepted it. False, changing nothing,
+   * when it is no longer queued; true again for a repeated call by the agent who has it.
+   */
+  async accept(agent: AgentRef): Promise<boolean> {
+    const who = agentRef.parse(agent);
+    if (!this.store.identity()) return false;
+    const state = this.store.state();
+    if (state.status === "active" && state.accepted && state.agent?.id === who.id) return true;
+    if (state.status !== "queued") return false;
+    this.store.save({ ...state, status: "active", agent: who, accepted: true, queuePosition: null });
+    this.appendSystem({ kind: "joined", agent: who }, `${who.name} joined the chat`);
+    this.broadcastStatus();
+    await this.armAlarm();
+    return true;
+  }
+
+  /** The lobby's word on the conversation's place in the queue; ignored once it has left the queue. */
+  setQueuePosition(position: number | null): void {
+    const place = conversationProgress.shape.queuePosition.parse(position);
+    if (!this.store.identity()) return;
+    const state = this.store.state();
+    if (state.queuePosition === place || (place !== null && state.status !== "queued")) return;
+    this.store.save({ ...state, queuePosition: place });
+    this.broadcastStatus();
+  }
+
+  /** Makes another agent responsible, whatever the status; does not accept a queued conversation. */
+  async assign(agent: AgentRef): Promise<void> {
+    const who = agentRef.parse(agent);
+    if (!this.store.identity()) throw new Error("conversation not initialised");
+    const state = this.store.state();
+    if (state.agent?.id === who.id && state.agent.name === who.name) return;
+    this.store.save({ ...state, agent: who });
+    this.broadcastStatus();
+    this.requestSync();
+    await this.armAlarm();
+  }
+
+  /** Ends the conversation on behalf of its visitor or an agent (the REST API and the console). */
+  async end(by: Principal): Promise<RoomResult> {
+    const result = this.endBy(principalSchema.parse(by));
+    await this.armAlarm();
+    return result;
+  }
+
   override async fetch(request: Request): Promise<Response> {
-    const meta = this.store.meta();
-    if (!meta) return new Response("no such conversation", { status: 404 });
+    if (!this.store.identity()) return new Response("no such conversation", { status: 404 });
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
@@ -66,16 +147,15 @@ export class ConversationRoom extends DurableObject<Env> {
     server.serializeAttachment(principal.data);
     this.send(server, {
       type: "ready",
-      conversationId: meta.conversationId,
-      lastSeq: this.store.lastSeq(),
-      status: meta.status,
+      conversationId: this.identity().conversationId,
       author: { type: principal.data.role, id: principal.data.id, name: principal.data.name },
-      read: { visitor: 0, agent: 0 },
-      agent: null,
-      queuePosition: null,
-      endedBy: null,
-      feedback: null,
+      ...this.snapshotOf(this.store.state()),
     });
+    // A visitor who comes back after the warning went out still needs to know the chat is closing.
+    const closing = this.schedule.get("idle_close");
+    if (principal.data.role === "visitor" && closing && !this.schedule.get("idle_warning")) {
+      this.send(server, { type: "idle_warning", closesAt: closing.dueAt });
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -96,25 +176,43 @@ export class ConversationRoom extends DurableObject<Env> {
       return this.sendError(ws, "bad_frame", describeZodError(parsed.error), clientId);
     }
     const frame = parsed.data;
+    const principal = this.principalOf(ws);
+    let result: RoomResult = OK;
     switch (frame.type) {
       case "ping":
         return this.send(ws, { type: "pong" });
       case "resume":
         return this.sendHistory(ws, frame.since);
       case "send": {
-        const principal = this.principalOf(ws);
-        const result = this.append(
-          { type: principal.role, id: principal.id, name: principal.name },
-          frame.clientId,
-          frame.body,
-        );
-        if (!result.ok) return this.sendError(ws, result.code, result.message, frame.clientId);
+        const sent = this.append(authorOf(principal), frame.clientId, frame.body, undefined);
+        if (!sent.ok) return this.sendError(ws, sent.code, sent.message, frame.clientId);
         // No await between the write and these sends: the output gate releases them only once
         // the write is durable, which is what makes an ack a promise.
-        this.send(ws, { type: "ack", clientId: frame.clientId, seq: result.message.seq, createdAt: result.message.createdAt });
-        if (!result.duplicate) await this.afterAppend(result.message, ws);
+        this.send(ws, { type: "ack", clientId: frame.clientId, seq: sent.message.seq, createdAt: sent.message.createdAt });
+        if (!sent.duplicate) this.afterAppend(sent.message, ws);
+        break;
       }
+      case "typing":
+        result = this.typing(ws, principal, frame.active);
+        break;
+      case "read":
+        result = this.markRead(principal, frame.seq);
+        break;
+      case "end":
+        result = this.endBy(principal);
+        break;
+      case "reopen":
+        result = this.reopen(principal);
+        break;
+      case "feedback":
+        result = this.giveFeedback(ws, principal, frame.feedback);
+        break;
+      case "transcript":
+        result = this.requestTranscript(ws, principal);
+        break;
     }
+    if (!result.ok) return this.sendError(ws, result.code, result.message);
+    await this.armAlarm();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -135,61 +233,227 @@ export class ConversationRoom extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    for (const timer of this.store.takeDue(now)) {
-      if (timer.name === "sync") await this.syncHistory(timer.attempts);
+    for (const timer of this.schedule.due(now)) {
+      // A timer handled before this one may have moved or cleared it (the sync awaits D1 meanwhile).
+      const current = this.schedule.get(timer.name);
+      if (!current || current.dueAt > now) continue;
+      this.schedule.cancel(timer.name);
+      switch (timer.name) {
+        case "idle_warning":
+          this.warnIdle();
+          break;
+        case "idle_close":
+          if (this.store.state().status === "active") this.finish("idle", null);
+          break;
+        case "survey":
+          this.queueSurvey();
+          break;
+        case "sync":
+          await this.sync(current.attempts);
+          break;
+      }
     }
     await this.armAlarm();
   }
 
-  private append(author: Message["author"], clientId: string, body: string): PostResult {
-    const meta = this.store.meta();
-    if (!meta) return { ok: false, code: "internal", message: "conversation not initialised" };
+  private identity(): RoomIdentity {
+    const identity = this.store.identity();
+    if (!identity) throw new Error("conversation not initialised");
+    return identity;
+  }
+
+  private append(author: Author, clientId: string, body: string, attachment: Attachment | undefined): PostResult {
+    if (!this.store.identity()) return refuse("internal", "conversation not initialised");
     const existing = this.store.findByClientId(clientId);
     if (existing) {
       if (existing.author.type !== author.type || existing.author.id !== author.id) {
-        return { ok: false, code: "bad_frame", message: "clientId is already used by another message" };
+        return refuse("bad_frame", "clientId is already used by another message");
       }
       return { ok: true, message: existing, duplicate: true };
     }
-    if (meta.status === "ended") return { ok: false, code: "conversation_ended", message: "this conversation has ended" };
-    return { ok: true, message: this.store.append({ clientId, author, body }), duplicate: false };
+    if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has ended");
+    if (!attachment && body.trim() === "") return refuse("bad_frame", "a message needs a body or an attachment");
+    const message = this.store.append({ clientId, author, body, ...(attachment ? { attachment } : {}) });
+    return { ok: true, message, duplicate: false };
   }
 
-  private async afterAppend(message: Message, sender: WebSocket | null): Promise<void> {
+  /** Synchronous, so that it lands in the same durable step as the write it follows. */
+  private afterAppend(message: Message, sender: WebSocket | null): void {
     for (const ws of this.ctx.getWebSockets()) {
       if (ws !== sender) this.send(ws, { type: "message", message });
     }
-    this.store.schedule("sync", Date.now() + SYNC_DELAY_MS);
-    await this.armAlarm();
+    this.requestSync();
+    // Idleness counts only while the visitor owes a reply: an agent's message starts the clock,
+    // the visitor's stops it.
+    if (message.author.type === "visitor") this.clearIdle();
+    if (message.author.type === "agent" && this.store.state().status === "active") this.armIdle();
   }
 
   /**
-   * Copies unsynced messages to D1 in batches. A crash at any point leaves synced_seq behind, so
-   * the next run sends the same rows again and D1's (conversation, seq) key drops the repeats.
+   * System messages get a clientId no client can send (clients may not use ":"), derived from the
+   * seq they take, so that they never collide with a client's message.
    */
-  private async syncHistory(attempts: number): Promise<void> {
-    const meta = this.store.meta();
-    if (!meta) return;
+  private appendSystem(event: SystemEvent, body: string): Message {
+    const seq = this.store.lastSeq() + 1;
+    const message = this.store.append({ clientId: `system:${event.kind}:${seq}`, author: SYSTEM, body, event });
+    this.afterAppend(message, null);
+    return message;
+  }
+
+  private typing(ws: WebSocket, principal: Principal, active: boolean): RoomResult {
+    if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has ended");
+    for (const other of this.ctx.getWebSockets()) {
+      if (other !== ws) this.send(other, { type: "typing", author: authorOf(principal), active });
+    }
+    // A visitor who is typing is not idle: push the close back, if the clock is running.
+    if (principal.role === "visitor" && active && this.schedule.get("idle_close")) this.armIdle();
+    return OK;
+  }
+
+  private markRead(principal: Principal, seq: number): RoomResult {
+    if (seq > this.store.lastSeq()) return refuse("bad_frame", "seq: there is no message with this seq yet");
+    const state = this.store.state();
+    if (seq <= state.read[principal.role]) return OK;
+    const read = { ...state.read, [principal.role]: seq };
+    this.store.save({ ...state, read });
+    this.broadcast({ type: "read", read });
+    return OK;
+  }
+
+  private endBy(principal: Principal): RoomResult {
+    if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has already ended");
+    this.finish(principal.role, principal.role === "agent" ? principal.name : null);
+    return OK;
+  }
+
+  private finish(reason: EndReason, agentName: string | null): void {
+    const { conversationId, settings } = this.identity();
+    const before = this.store.state();
+    const now = Date.now();
+    this.store.save({ ...before, status: "ended", endedBy: reason, endedAt: now, queuePosition: null });
+    this.clearIdle();
+    const body =
+      reason === "idle" ? "Chat closed after inactivity" : `Chat ended by ${agentName ?? "the visitor"}`;
+    const message = this.appendSystem({ kind: "ended", reason }, body);
+    if (before.status === "queued") this.outbox.add({ kind: "dequeue" });
+    if (settings.transcriptEmail) {
+      this.outbox.add({ kind: "transcript", idempotencyKey: `${conversationId}:transcript:ended:${message.seq}`, uptoSeq: message.seq });
+    }
+    // A survey asks how an agent did, so only a conversation an agent took gets one.
+    if (before.accepted && before.feedback === null) this.schedule.set("survey", now + SURVEY_DELAY_MS);
+    this.broadcastStatus();
+  }
+
+  private reopen(principal: Principal): RoomResult {
+    if (principal.role !== "visitor") return refuse("not_allowed", "only the visitor can go back to the chat");
+    const { settings } = this.identity();
+    const state = this.store.state();
+    if (state.status !== "ended") return refuse("not_allowed", "the conversation has not ended");
+    if (state.endedBy === "idle") return refuse("not_allowed", "a chat closed after inactivity cannot be reopened");
+    if (!settings.allowBackToChat) return refuse("not_allowed", "this channel does not allow going back to the chat");
+    const status = state.accepted ? "active" : "queued";
+    this.store.save({ ...state, status, endedBy: null, endedAt: null });
+    this.schedule.cancel("survey");
+    this.appendSystem({ kind: "reopened" }, "The visitor returned to the chat");
+    if (status === "queued") this.outbox.add({ kind: "enqueue" });
+    this.broadcastStatus();
+    return OK;
+  }
+
+  private giveFeedback(ws: WebSocket, principal: Principal, feedback: Feedback): RoomResult {
+    if (principal.role !== "visitor") return refuse("not_allowed", "only the visitor gives feedback");
+    const state = this.store.state();
+    if (state.status !== "ended") return refuse("not_allowed", "feedback is given once the chat has ended");
+    this.store.save({ ...state, feedback });
+    this.schedule.cancel("survey");
+    this.requestSync();
+    for (const agent of this.ctx.getWebSockets("agent")) this.send(agent, { type: "feedback", feedback });
+    this.send(ws, { type: "done", request: "feedback" });
+    return OK;
+  }
+
+  private requestTranscript(ws: WebSocket, principal: Principal): RoomResult {
+    if (principal.role !== "visitor") return refuse("not_allowed", "the transcript is emailed to the visitor, at their request");
+    const { conversationId } = this.identity();
+    const state = this.store.state();
+    if (state.transcriptRequests >= MAX_TRANSCRIPT_REQUESTS) {
+      return refuse("rate_limited", `the transcript can be emailed at most ${MAX_TRANSCRIPT_REQUESTS} times`);
+    }
+    const n = state.transcriptRequests + 1;
+    this.store.save({ ...state, transcriptRequests: n });
+    this.outbox.add({ kind: "transcript", idempotencyKey: `${conversationId}:transcript:requested:${n}`, uptoSeq: this.store.lastSeq() });
+    this.requestSync();
+    this.send(ws, { type: "done", request: "transcript" });
+    return OK;
+  }
+
+  private armIdle(): void {
+    const closesAt = Date.now() + this.identity().settings.idleMinutes * 60_000;
+    this.schedule.set("idle_warning", Math.max(Date.now(), closesAt - IDLE_WARNING_MS));
+    this.schedule.set("idle_close", closesAt);
+  }
+
+  private clearIdle(): void {
+    this.schedule.cancel("idle_warning");
+    this.schedule.cancel("idle_close");
+  }
+
+  private warnIdle(): void {
+    const closing = this.schedule.get("idle_close");
+    if (!closing || this.store.state().status !== "active") return;
+    for (const ws of this.ctx.getWebSockets("visitor")) this.send(ws, { type: "idle_warning", closesAt: closing.dueAt });
+  }
+
+  private queueSurvey(): void {
+    const state = this.store.state();
+    if (state.status !== "ended" || state.feedback !== null) return;
+    this.outbox.add({ kind: "survey", idempotencyKey: `${this.identity().conversationId}:survey` });
+    this.requestSync();
+  }
+
+  private requestSync(): void {
+    this.schedule.atLatest("sync", Date.now() + SYNC_DELAY_MS);
+  }
+
+  private hasUnsyncedWork(): boolean {
+    return this.store.syncedSeq() < this.store.lastSeq() || this.store.unsyncedOutcome() !== null || !this.outbox.isEmpty();
+  }
+
+  private async sync(attempts: number): Promise<void> {
     try {
-      let batch = this.store.messagesAfter(meta.syncedSeq, SYNC_BATCH);
-      while (batch.length > 0) {
-        await writeHistory(this.env.DB, meta.workspaceId, meta.conversationId, batch);
-        const last = batch.at(-1)!.seq;
-        this.store.markSynced(last);
-        batch = this.store.messagesAfter(last, SYNC_BATCH);
-      }
+      await syncRoom(this.env, this.store, this.outbox);
     } catch (err) {
-      console.error("history sync failed; will retry", err);
-      const delay = Math.min(1000 * 2 ** attempts, MAX_SYNC_BACKOFF_MS);
-      this.store.reschedule("sync", Date.now() + delay, attempts + 1);
+      console.error("room sync failed; will retry", err);
+      this.schedule.set("sync", Date.now() + Math.min(1000 * 2 ** attempts, MAX_SYNC_BACKOFF_MS), attempts + 1);
     }
   }
 
   private async armAlarm(): Promise<void> {
-    const next = this.store.nextDue();
+    const next = this.schedule.nextDue();
     if (next === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  private snapshotOf(state: RoomState): RoomSnapshot {
+    return {
+      status: state.status,
+      agent: state.agent,
+      queuePosition: state.queuePosition,
+      endedBy: state.endedBy,
+      feedback: state.feedback,
+      read: state.read,
+      lastSeq: this.store.lastSeq(),
+    };
+  }
+
+  private broadcastStatus(): void {
+    const { status, agent, queuePosition, endedBy } = this.store.state();
+    this.broadcast({ type: "status", status, agent, queuePosition, endedBy });
+  }
+
+  private broadcast(frame: ServerFrame): void {
+    for (const ws of this.ctx.getWebSockets()) this.send(ws, frame);
   }
 
   private sendHistory(ws: WebSocket, since: number): void {
@@ -214,3 +478,5 @@ export class ConversationRoom extends DurableObject<Env> {
     this.send(ws, { type: "error", code, message, ...(clientId ? { clientId } : {}) });
   }
 }
+
+const authorOf = (p: Principal): Author => ({ type: p.role, id: p.id, name: p.name });

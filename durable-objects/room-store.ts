@@ -1,16 +1,66 @@
-import type { ConversationStatus, Message } from "../protocol/frames";
+import {
+  attachmentSchema,
+  conversationStatus,
+  endReason,
+  feedbackSchema,
+  systemEvent,
+  type AgentRef,
+  type ConversationStatus,
+  type EndReason,
+  type Feedback,
+  type Message,
+  type ReadState,
+} from "../protocol/frames";
+import { locale } from "../protocol/channel";
+import type { ConversationOutcome } from "../worker/db/conversation-state";
+import type { RoomIdentity } from "./room-init";
 
 /**
- * The room's own SQLite: its messages (the source of truth while the conversation lives), its
- * identity, and its timers. Every method is synchronous, so a caller that writes and then sends
- * on a socket without awaiting in between is held by the output gate until the write is durable.
+ * The room's own SQLite: who the conversation is with, where it stands, and its messages (the
+ * source of truth while the conversation lives). Every method is synchronous, so a caller that
+ * writes and then sends on a socket without awaiting in between is held by the output gate until
+ * the write is durable.
  */
-export type RoomMeta = {
-  conversationId: string;
-  workspaceId: string;
-  channelId: string;
+
+/** Everything about the conversation that changes as it goes on. */
+export type RoomState = {
   status: ConversationStatus;
-  syncedSeq: number;
+  agent: AgentRef | null;
+  /** Whether an agent ever took the conversation: "Back to chat" returns to them, not to the queue. */
+  accepted: boolean;
+  queuePosition: number | null;
+  endedBy: EndReason | null;
+  endedAt: number | null;
+  feedback: Feedback | null;
+  read: ReadState;
+  transcriptRequests: number;
+};
+
+
+type ConversationRow = {
+  conversation_id: string;
+  workspace_id: string;
+  channel_id: string;
+  contact_name: string;
+  contact_email: string;
+  locale: string;
+  idle_minutes: number;
+  allow_back_to_chat: number;
+  transcript_email: number;
+  status: string;
+  agent_id: string | null;
+  agent_name: string | null;
+  accepted: number;
+  queue_position: number | null;
+  ended_by: string | null;
+  ended_at: number | null;
+  feedback: string | null;
+  read_visitor: number;
+  read_agent: number;
+  transcript_requests: number;
+  synced_seq: number;
+  state_version: number;
+  synced_state_version: number;
 };
 
 type MessageRow = {
@@ -21,6 +71,8 @@ type MessageRow = {
   author_name: string;
   body: string;
   created_at: number;
+  attachment: string | null;
+  event: string | null;
 };
 
 const toMessage = (r: MessageRow): Message => ({
@@ -29,18 +81,54 @@ const toMessage = (r: MessageRow): Message => ({
   author: { type: r.author_type, id: r.author_id, name: r.author_name },
   body: r.body,
   createdAt: r.created_at,
+  ...(r.attachment ? { attachment: attachmentSchema.parse(JSON.parse(r.attachment)) } : {}),
+  ...(r.event ? { event: systemEvent.parse(JSON.parse(r.event)) } : {}),
 });
+
+const toState = (r: ConversationRow): RoomState => ({
+  status: conversationStatus.parse(r.status),
+  agent: r.agent_id === null ? null : { id: r.agent_id, name: r.agent_name ?? "" },
+  accepted: r.accepted === 1,
+  queuePosition: r.queue_position,
+  endedBy: endReason.nullable().parse(r.ended_by),
+  endedAt: r.ended_at,
+  feedback: r.feedback === null ? null : feedbackSchema.parse(JSON.parse(r.feedback)),
+  read: { visitor: r.read_visitor, agent: r.read_agent },
+  transcriptRequests: r.transcript_requests,
+});
+
+const outcomeKey = (s: ConversationOutcome) => JSON.stringify([s.status, s.agent?.id ?? null, s.endedBy, s.endedAt, s.feedback]);
 
 export class RoomStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
-      CREATE TABLE IF NOT EXISTS room (
+      CREATE TABLE IF NOT EXISTS conversation (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         conversation_id TEXT NOT NULL,
         workspace_id TEXT NOT NULL,
         channel_id TEXT NOT NULL,
+        contact_name TEXT NOT NULL,
+        contact_email TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        idle_minutes INTEGER NOT NULL,
+        allow_back_to_chat INTEGER NOT NULL,
+        transcript_email INTEGER NOT NULL,
         status TEXT NOT NULL,
-        synced_seq INTEGER NOT NULL DEFAULT 0
+        agent_id TEXT,
+        agent_name TEXT,
+        accepted INTEGER NOT NULL,
+        queue_position INTEGER,
+        ended_by TEXT,
+        ended_at INTEGER,
+        feedback TEXT,
+        read_visitor INTEGER NOT NULL DEFAULT 0,
+        read_agent INTEGER NOT NULL DEFAULT 0,
+        transcript_requests INTEGER NOT NULL DEFAULT 0,
+        synced_seq INTEGER NOT NULL DEFAULT 0,
+        -- Bumped whenever the part of the state that D1 copies changes; the alarm copies it and
+        -- records the version it copied, so a crash in between just copies it again.
+        state_version INTEGER NOT NULL DEFAULT 1,
+        synced_state_version INTEGER NOT NULL DEFAULT 0
       );
       CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY,
@@ -49,39 +137,99 @@ export class RoomStore {
         author_id TEXT,
         author_name TEXT NOT NULL,
         body TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS schedule (
-        name TEXT PRIMARY KEY,
-        due_at INTEGER NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0
+        created_at INTEGER NOT NULL,
+        attachment TEXT,
+        event TEXT
       );
     `);
   }
 
-  meta(): RoomMeta | null {
-    const row = this.sql
-      .exec<{ conversation_id: string; workspace_id: string; channel_id: string; status: string; synced_seq: number }>(
-        "SELECT conversation_id, workspace_id, channel_id, status, synced_seq FROM room WHERE id = 1",
-      )
-      .toArray()[0];
-    if (!row) return null;
+  private row(): ConversationRow | null {
+    return this.sql.exec<ConversationRow>("SELECT * FROM conversation WHERE id = 1").toArray()[0] ?? null;
+  }
+
+  identity(): RoomIdentity | null {
+    const r = this.row();
+    if (!r) return null;
     return {
-      conversationId: row.conversation_id,
-      workspaceId: row.workspace_id,
-      channelId: row.channel_id,
-      status: row.status as ConversationStatus,
-      syncedSeq: row.synced_seq,
+      conversationId: r.conversation_id,
+      workspaceId: r.workspace_id,
+      channelId: r.channel_id,
+      contact: { name: r.contact_name, email: r.contact_email },
+      locale: locale.parse(r.locale),
+      settings: {
+        idleMinutes: r.idle_minutes,
+        allowBackToChat: r.allow_back_to_chat === 1,
+        transcriptEmail: r.transcript_email === 1,
+      },
     };
   }
 
-  init(meta: Omit<RoomMeta, "status" | "syncedSeq">): void {
+  /** Only for an initialised room; callers check `identity()` first. */
+  state(): RoomState {
+    return toState(this.row()!);
+  }
+
+  /** Idempotent: a second call for the same room changes nothing. */
+  init(identity: RoomIdentity, status: "queued" | "active", agent: AgentRef | null): void {
     this.sql.exec(
-      "INSERT INTO room (id, conversation_id, workspace_id, channel_id, status) VALUES (1, ?, ?, ?, 'queued') ON CONFLICT DO NOTHING",
-      meta.conversationId,
-      meta.workspaceId,
-      meta.channelId,
+      `INSERT INTO conversation (id, conversation_id, workspace_id, channel_id, contact_name, contact_email, locale,
+         idle_minutes, allow_back_to_chat, transcript_email, status, agent_id, agent_name, accepted)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      identity.conversationId,
+      identity.workspaceId,
+      identity.channelId,
+      identity.contact.name,
+      identity.contact.email,
+      identity.locale,
+      identity.settings.idleMinutes,
+      identity.settings.allowBackToChat ? 1 : 0,
+      identity.settings.transcriptEmail ? 1 : 0,
+      status,
+      agent?.id ?? null,
+      agent?.name ?? null,
+      status === "active" ? 1 : 0,
     );
+  }
+
+  save(next: RoomState): void {
+    const changed = outcomeKey(this.state()) !== outcomeKey(next);
+    this.sql.exec(
+      `UPDATE conversation SET status = ?, agent_id = ?, agent_name = ?, accepted = ?, queue_position = ?, ended_by = ?,
+         ended_at = ?, feedback = ?, read_visitor = ?, read_agent = ?, transcript_requests = ?,
+         state_version = state_version + ? WHERE id = 1`,
+      next.status,
+      next.agent?.id ?? null,
+      next.agent?.name ?? null,
+      next.accepted ? 1 : 0,
+      next.queuePosition,
+      next.endedBy,
+      next.endedAt,
+      next.feedback === null ? null : JSON.stringify(next.feedback),
+      next.read.visitor,
+      next.read.agent,
+      next.transcriptRequests,
+      changed ? 1 : 0,
+    );
+  }
+
+  /** The outcome D1 has not confirmed yet, with the version to confirm; null when D1 is up to date. */
+  unsyncedOutcome(): { version: number; outcome: ConversationOutcome } | null {
+    const r = this.row();
+    if (!r || r.synced_state_version >= r.state_version) return null;
+    return { version: r.state_version, outcome: toState(r) };
+  }
+
+  markOutcomeSynced(version: number): void {
+    this.sql.exec("UPDATE conversation SET synced_state_version = MAX(synced_state_version, ?) WHERE id = 1", version);
+  }
+
+  syncedSeq(): number {
+    return this.row()?.synced_seq ?? 0;
+  }
+
+  markSynced(seq: number): void {
+    this.sql.exec("UPDATE conversation SET synced_seq = MAX(synced_seq, ?) WHERE id = 1", seq);
   }
 
   lastSeq(): number {
@@ -96,7 +244,8 @@ export class RoomStore {
   append(input: Omit<Message, "seq" | "createdAt">): Message {
     const message: Message = { ...input, seq: this.lastSeq() + 1, createdAt: Date.now() };
     this.sql.exec(
-      "INSERT INTO messages (seq, client_id, author_type, author_id, author_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO messages (seq, client_id, author_type, author_id, author_name, body, created_at, attachment, event)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       message.seq,
       message.clientId,
       message.author.type,
@@ -104,6 +253,8 @@ export class RoomStore {
       message.author.name,
       message.body,
       message.createdAt,
+      message.attachment ? JSON.stringify(message.attachment) : null,
+      message.event ? JSON.stringify(message.event) : null,
     );
     return message;
   }
@@ -115,40 +266,7 @@ export class RoomStore {
       .map(toMessage);
   }
 
-  markSynced(seq: number): void {
-    this.sql.exec("UPDATE room SET synced_seq = MAX(synced_seq, ?) WHERE id = 1", seq);
-  }
-
-  /** Sets a timer unless it is already due sooner; returns the earliest due time of all timers. */
-  schedule(name: string, dueAt: number, attempts = 0): number {
-    this.sql.exec(
-      `INSERT INTO schedule (name, due_at, attempts) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET due_at = MIN(due_at, excluded.due_at), attempts = excluded.attempts`,
-      name,
-      dueAt,
-      attempts,
-    );
-    return this.nextDue() ?? dueAt;
-  }
-
-  reschedule(name: string, dueAt: number, attempts: number): void {
-    this.sql.exec(
-      "INSERT INTO schedule (name, due_at, attempts) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET due_at = excluded.due_at, attempts = excluded.attempts",
-      name,
-      dueAt,
-      attempts,
-    );
-  }
-
-  takeDue(now: number): { name: string; attempts: number }[] {
-    const due = this.sql
-      .exec<{ name: string; attempts: number }>("SELECT name, attempts FROM schedule WHERE due_at <= ?", now)
-      .toArray();
-    this.sql.exec("DELETE FROM schedule WHERE due_at <= ?", now);
-    return due;
-  }
-
-  nextDue(): number | null {
-    return this.sql.exec<{ d: number | null }>("SELECT MIN(due_at) AS d FROM schedule").one().d;
+  messagesUpTo(seq: number): Message[] {
+    return this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq <= ? ORDER BY seq", seq).toArray().map(toMessage);
   }
 }

@@ -29,21 +29,37 @@ export const attachmentSchema = z.object({
   url: z.string(),
 });
 
-export const messageSchema = z.object({
-  seq: z.number().int().positive(),
-  clientId: z.string(),
-  author,
-  body: z.string(),
-  createdAt: z.number().int(),
-  attachment: attachmentSchema.optional(),
-});
-
 /**
  * queued: waiting in the channel's queue for an agent; active: an agent accepted it (or an agent
  * started it); ended: closed by the visitor, the agent, or idleness.
  */
 export const conversationStatus = z.enum(["queued", "active", "ended"]);
 export const endReason = z.enum(["visitor", "agent", "idle"]);
+
+/** An agent as the visitor sees them: who accepted the chat, or who is responsible for it. */
+export const agentRef = z.object({ id: z.string(), name: z.string() });
+
+/**
+ * What a system message records, so that each client can word it in its own language; the
+ * message's `body` is the English wording, for clients (and transcripts) that do not.
+ */
+export const systemEvent = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("joined"), agent: agentRef }),
+  z.object({ kind: z.literal("ended"), reason: endReason }),
+  z.object({ kind: z.literal("reopened") }),
+]);
+
+export const messageSchema = z.object({
+  seq: z.number().int().positive(),
+  clientId: z.string(),
+  author,
+  /** Empty only for a message that carries an attachment. */
+  body: z.string(),
+  createdAt: z.number().int(),
+  attachment: attachmentSchema.optional(),
+  /** Set on system messages only. */
+  event: systemEvent.optional(),
+});
 
 export const feedbackSchema = z.object({
   satisfied: z.boolean().nullable(),
@@ -81,20 +97,29 @@ export const clientFrame = z.discriminatedUnion("type", [
 ]);
 
 // Room → client
-export const readyFrame = z.object({
-  type: z.literal("ready"),
-  conversationId: z.string(),
-  lastSeq: z.number().int().min(0),
+/** Where the conversation stands: sent in `ready`, and as a `status` frame whenever it changes. */
+export const conversationProgress = z.object({
   status: conversationStatus,
-  /** Who this socket speaks as: the author of the messages it sends. */
-  author,
-  read: readState,
-  /** The agent who accepted the conversation, once one has. */
-  agent: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** The responsible agent: who accepted the conversation, or who it was assigned to. */
+  agent: agentRef.nullable(),
   /** 1-based place in the channel's queue while queued, else null. */
   queuePosition: z.number().int().positive().nullable(),
+  /** Why it ended, while it is ended; null otherwise. */
   endedBy: endReason.nullable(),
+});
+/** Everything a client needs to draw the conversation; also what the room's `snapshot()` RPC returns. */
+export const roomSnapshot = conversationProgress.extend({
+  read: readState,
+  /** The visitor's end form, once sent. */
   feedback: feedbackSchema.nullable(),
+  /** The newest sequence number in the conversation. */
+  lastSeq: z.number().int().min(0),
+});
+export const readyFrame = roomSnapshot.extend({
+  type: z.literal("ready"),
+  conversationId: z.string(),
+  /** Who this socket speaks as: the author of the messages it sends. */
+  author,
 });
 export const ackFrame = z.object({
   type: z.literal("ack"),
@@ -111,14 +136,8 @@ export const historyFrame = z.object({
 });
 export const typingFrame = z.object({ type: z.literal("typing"), author, active: z.boolean() });
 export const readFrame = z.object({ type: z.literal("read"), read: readState });
-/** Sent to every socket when the status, the accepting agent or the queue position changes. */
-export const statusFrame = z.object({
-  type: z.literal("status"),
-  status: conversationStatus,
-  agent: z.object({ id: z.string(), name: z.string() }).nullable(),
-  queuePosition: z.number().int().positive().nullable(),
-  endedBy: endReason.nullable(),
-});
+/** Sent to every socket when the status, the responsible agent or the queue position changes. */
+export const statusFrame = conversationProgress.extend({ type: z.literal("status") });
 /** The visitor has been idle; the conversation closes at `closesAt` unless they write. */
 export const idleWarningFrame = z.object({ type: z.literal("idle_warning"), closesAt: z.number().int() });
 export const feedbackFrame = z.object({ type: z.literal("feedback"), feedback: feedbackSchema });
@@ -155,6 +174,10 @@ export const serverFrame = z.discriminatedUnion("type", [
 ]);
 
 export type Message = z.infer<typeof messageSchema>;
+export type SystemEvent = z.infer<typeof systemEvent>;
+export type AgentRef = z.infer<typeof agentRef>;
+export type ConversationProgress = z.infer<typeof conversationProgress>;
+export type RoomSnapshot = z.infer<typeof roomSnapshot>;
 export type Attachment = z.infer<typeof attachmentSchema>;
 export type Author = z.infer<typeof author>;
 export type Feedback = z.infer<typeof feedbackSchema>;

@@ -29,7 +29,14 @@ describe("a conversation's room", () => {
   it("greets a socket with its identity and the last sequence number", async () => {
     const { visitor, agent } = await setup();
     const ready = await visitor.next<"ready">((f) => f.type === "ready");
-    expect(ready.lastSeq).toBe(1);
+    expect(ready).toMatchObject({
+      lastSeq: 1,
+      status: "queued",
+      agent: null,
+      endedBy: null,
+      feedback: null,
+      read: { visitor: 0, agent: 0 },
+    });
     expect(ready.author).toEqual({ type: "visitor", id: null, name: "Vera Visitor" });
     expect((await agent.next<"ready">((f) => f.type === "ready")).author.type).toBe("agent");
   });
@@ -142,13 +149,13 @@ describe("a conversation's room", () => {
 
     // A crash after writing to D1 but before recording it: the replay must not duplicate anything.
     await runInDurableObject(stub, (_room, state) => {
-      state.storage.sql.exec("UPDATE room SET synced_seq = 0");
+      state.storage.sql.exec("UPDATE conversation SET synced_seq = 0");
       state.storage.sql.exec("INSERT INTO schedule (name, due_at) VALUES ('sync', 0)");
       return state.storage.setAlarm(Date.now());
     });
     await eventually(() =>
       runInDurableObject(stub, (_room, state) =>
-        state.storage.sql.exec<{ s: number }>("SELECT synced_seq AS s FROM room").one().s === 2 ? true : null,
+        state.storage.sql.exec<{ s: number }>("SELECT synced_seq AS s FROM conversation").one().s === 2 ? true : null,
       ),
     );
     const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?")

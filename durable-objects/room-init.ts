@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { locale } from "../protocol/channel";
+import { agentRef } from "../protocol/frames";
+
+/** The channel settings a room lives by, copied when the conversation starts. */
+export const roomSettings = z.object({
+  idleMinutes: z.number().int().min(1),
+  allowBackToChat: z.boolean(),
+  transcriptEmail: z.boolean(),
+});
+
+/**
+ * What the Worker tells a new room. A conversation a visitor starts waits in the queue; one an agent
+ * starts is active with that agent from the first message.
+ */
+export const roomInit = z
+  .object({
+    conversationId: z.string().min(1),
+    workspaceId: z.string().min(1),
+    channelId: z.string().min(1),
+    contact: z.object({ name: z.string(), email: z.email() }),
+    locale,
+    settings: roomSettings,
+    status: z.enum(["queued", "active"]).default("queued"),
+    agent: agentRef.nullable().default(null),
+  })
+  .refine((r) => r.status === "queued" || r.agent !== null, "an active conversation needs its agent");
+
+export type RoomInit = z.input<typeof roomInit>;
+export type RoomIdentity = Omit<z.infer<typeof roomInit>, "status" | "agent">;
+export type RoomSettings = z.infer<typeof roomSettings>;

@@ -1,0 +1,90 @@
+import { conversationTopicAndSubject, writeConversationOutcome } from "../worker/db/conversation-state";
+import { writeHistory } from "../worker/db/conversations";
+import { queueEmail } from "../worker/email/outbox";
+import type { Env } from "../worker/env";
+import type { RoomIdentity } from "./room-init";
+import type { OutboxItem, RoomOutbox } from "./room-outbox";
+import type { RoomStore } from "./room-store";
+
+const HISTORY_BATCH = 100;
+
+/**
+ * Everything the room's alarm hands to the outside world: new messages and the conversation's
+ * outcome to D1, then the outbox (emails, the lobby's queue). Each step records its progress only
+ * after it succeeded, so a failure or crash anywhere repeats work instead of losing it, and every
+ * write is keyed so that a repeat is harmless. Throws if anything is left for a retry.
+ */
+export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox): Promise<void> {
+  const identity = store.identity();
+  if (!identity) return;
+  const { workspaceId, conversationId } = identity;
+
+  let batch = store.messagesAfter(store.syncedSeq(), HISTORY_BATCH);
+  while (batch.length > 0) {
+    await writeHistory(env.DB, workspaceId, conversationId, batch);
+    const last = batch.at(-1)!.seq;
+    store.markSynced(last);
+    batch = store.messagesAfter(last, HISTORY_BATCH);
+  }
+
+  const outcome = store.unsyncedOutcome();
+  if (outcome) {
+    await writeConversationOutcome(env.DB, workspaceId, conversationId, outcome.outcome);
+    store.markOutcomeSynced(outcome.version);
+  }
+
+  // Emails do not wait for each other; the lobby's calls keep their order, so a failed one holds back the ones after it.
+  const failed: unknown[] = [];
+  let lobbyBlocked = false;
+  for (const { id, item } of outbox.pending()) {
+    const forLobby = item.kind === "enqueue" || item.kind === "dequeue";
+    if (forLobby && lobbyBlocked) continue;
+    try {
+      await deliver(env, store, identity, item);
+      outbox.done(id);
+    } catch (err) {
+      failed.push(err);
+      lobbyBlocked ||= forLobby;
+    }
+  }
+  if (failed.length > 0) throw new AggregateError(failed, "some outbox items failed");
+}
+
+async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item: OutboxItem): Promise<void> {
+  const { workspaceId, conversationId, channelId, contact, locale } = identity;
+  const lobby = () => env.LOBBY.get(env.LOBBY.idFromName(channelId));
+  if (item.kind === "dequeue") return lobby().dequeue(conversationId);
+
+  // A conversation deleted meanwhile has nobody left to write to and nothing to queue.
+  const facts = await conversationTopicAndSubject(env.DB, workspaceId, conversationId);
+  if (!facts) return;
+  const envelope = (idempotencyKey: string) => ({ workspaceId, to: contact.email, locale, idempotencyKey });
+  switch (item.kind) {
+    case "enqueue":
+      return lobby().enqueue({
+        conversationId,
+        subject: facts.subject,
+        contactName: contact.name,
+        topic: facts.topic,
+        assignedAgentId: store.state().agent?.id ?? null,
+      });
+    case "transcript":
+      return queueEmail(env, envelope(item.idempotencyKey), {
+        template: "transcript",
+        data: {
+          conversationId,
+          subject: facts.subject,
+          lines: store.messagesUpTo(item.uptoSeq).map((m) => ({
+            author: m.author.name,
+            body: m.body || (m.attachment ? `[${m.attachment.name}]` : ""),
+            createdAt: m.createdAt,
+          })),
+        },
+      });
+    case "survey":
+      return queueEmail(env, envelope(item.idempotencyKey), {
+        template: "survey",
+        data: { conversationId, subject: facts.subject, contactName: contact.name },
+      });
+  }
+}
