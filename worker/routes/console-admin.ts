@@ -1,0 +1,179 @@
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import {
+  createAgentRequest,
+  createApiKeyRequest,
+  createChannelRequest,
+  faqInput,
+  outboxQuery,
+  setPasswordRequest,
+  teamInput,
+  updateAgentRequest,
+  updateChannelRequest,
+  type FaqInput,
+} from "../../protocol/admin";
+import type { AppEnv } from "../app-env";
+import { requireAgent, sameOriginOnly } from "../auth/middleware";
+import { createAgent, deleteAgent, listAgents, setAgentPassword, updateAgent } from "../db/admin-agents";
+import { createApiKey, listApiKeys, revokeApiKey } from "../db/admin-api-keys";
+import { createChannel, getAdminChannel, listAdminChannels, setIdentitySecret, updateChannel } from "../db/admin-channels";
+import { conflict } from "../db/admin-constraints";
+import { getOutboxEmail, listOutbox } from "../db/admin-emails";
+import { createFaq, deleteFaq, listFaqs, updateFaq } from "../db/admin-faqs";
+import { createTeam, deleteTeam, listTeams, unknownAgentIds, updateTeam } from "../db/admin-teams";
+import { findChannel } from "../db/channels";
+import { forbidden, HttpError, notFound } from "../http/errors";
+import { parseBody, parseQuery } from "../http/validate";
+
+/**
+ * Administration, for the admins of one workspace: every query is scoped by the signed-in
+ * admin's workspace, so another workspace's rows are simply not found.
+ */
+export const consoleAdminRoutes = new Hono<AppEnv>();
+
+const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get("agent").role !== "admin") throw forbidden("only admins can use Administration");
+  await next();
+});
+
+consoleAdminRoutes.use("*", sameOriginOnly, requireAgent, requireAdmin);
+
+const badField = (field: string, message: string) => new HttpError(400, "invalid_request", `${field}: ${message}`);
+
+consoleAdminRoutes.get("/channels", async (c) => c.json({ channels: await listAdminChannels(c.env.DB, c.get("workspaceId")) }));
+
+consoleAdminRoutes.post("/channels", async (c) => {
+  const input = await parseBody(c, createChannelRequest);
+  return c.json({ channel: await createChannel(c.env.DB, c.get("workspaceId"), input) }, 201);
+});
+
+consoleAdminRoutes.get("/channels/:id", async (c) => {
+  const channel = await getAdminChannel(c.env.DB, c.get("workspaceId"), c.req.param("id"));
+  if (!channel) throw notFound("channel");
+  return c.json({ channel });
+});
+
+consoleAdminRoutes.put("/channels/:id", async (c) => {
+  const input = await parseBody(c, updateChannelRequest);
+  const channel = await updateChannel(c.env.DB, c.get("workspaceId"), c.req.param("id"), input);
+  if (!channel) throw notFound("channel");
+  return c.json({ channel });
+});
+
+consoleAdminRoutes.post("/channels/:id/identity-secret", async (c) => {
+  const result = await setIdentitySecret(c.env.DB, c.get("workspaceId"), c.req.param("id"), "rotate");
+  if (!result) throw notFound("channel");
+  return c.json(result);
+});
+
+consoleAdminRoutes.delete("/channels/:id/identity-secret", async (c) => {
+  const result = await setIdentitySecret(c.env.DB, c.get("workspaceId"), c.req.param("id"), "remove");
+  if (!result) throw notFound("channel");
+  return c.json(result);
+});
+
+/** A FAQ may be tied only to a channel of the admin's own workspace. */
+async function checkFaqChannel(db: D1Database, workspaceId: string, input: FaqInput): Promise<void> {
+  if (input.channelId && !(await findChannel(db, workspaceId, input.channelId))) {
+    throw badField("channelId", "no such channel in this workspace");
+  }
+}
+
+consoleAdminRoutes.get("/faqs", async (c) => c.json({ faqs: await listFaqs(c.env.DB, c.get("workspaceId")) }));
+
+consoleAdminRoutes.post("/faqs", async (c) => {
+  const input = await parseBody(c, faqInput);
+  await checkFaqChannel(c.env.DB, c.get("workspaceId"), input);
+  return c.json({ faq: await createFaq(c.env.DB, c.get("workspaceId"), input) }, 201);
+});
+
+consoleAdminRoutes.put("/faqs/:id", async (c) => {
+  const input = await parseBody(c, faqInput);
+  await checkFaqChannel(c.env.DB, c.get("workspaceId"), input);
+  const faq = await updateFaq(c.env.DB, c.get("workspaceId"), c.req.param("id"), input);
+  if (!faq) throw notFound("FAQ");
+  return c.json({ faq });
+});
+
+consoleAdminRoutes.delete("/faqs/:id", async (c) => {
+  if (!(await deleteFaq(c.env.DB, c.get("workspaceId"), c.req.param("id")))) throw notFound("FAQ");
+  return c.body(null, 204);
+});
+
+consoleAdminRoutes.get("/agents", async (c) => c.json({ agents: await listAgents(c.env.DB, c.get("workspaceId")) }));
+
+consoleAdminRoutes.post("/agents", async (c) => {
+  const input = await parseBody(c, createAgentRequest);
+  return c.json({ agent: await createAgent(c.env.DB, c.get("workspaceId"), input) }, 201);
+});
+
+consoleAdminRoutes.put("/agents/:id", async (c) => {
+  const input = await parseBody(c, updateAgentRequest);
+  const agent = await updateAgent(c.env.DB, c.get("workspaceId"), c.req.param("id"), input);
+  if (!agent) throw notFound("agent");
+  return c.json({ agent });
+});
+
+consoleAdminRoutes.put("/agents/:id/password", async (c) => {
+  const { password } = await parseBody(c, setPasswordRequest);
+  const me = c.get("agent");
+  if (!(await setAgentPassword(c.env.DB, me.workspaceId, c.req.param("id"), password, me.id))) throw notFound("agent");
+  return c.body(null, 204);
+});
+
+consoleAdminRoutes.delete("/agents/:id", async (c) => {
+  const me = c.get("agent");
+  if (c.req.param("id") === me.id) throw conflict("own_account", "you cannot delete your own account; ask another admin");
+  if (!(await deleteAgent(c.env.DB, me.workspaceId, c.req.param("id")))) throw notFound("agent");
+  return c.body(null, 204);
+});
+
+async function checkMembers(db: D1Database, workspaceId: string, memberIds: string[]): Promise<void> {
+  const unknown = await unknownAgentIds(db, workspaceId, memberIds);
+  if (unknown.length) throw badField("memberIds", `no agent ${unknown.join(", ")} in this workspace`);
+}
+
+consoleAdminRoutes.get("/teams", async (c) => c.json({ teams: await listTeams(c.env.DB, c.get("workspaceId")) }));
+
+consoleAdminRoutes.post("/teams", async (c) => {
+  const input = await parseBody(c, teamInput);
+  await checkMembers(c.env.DB, c.get("workspaceId"), input.memberIds);
+  return c.json({ team: await createTeam(c.env.DB, c.get("workspaceId"), input) }, 201);
+});
+
+consoleAdminRoutes.put("/teams/:id", async (c) => {
+  const input = await parseBody(c, teamInput);
+  await checkMembers(c.env.DB, c.get("workspaceId"), input.memberIds);
+  const team = await updateTeam(c.env.DB, c.get("workspaceId"), c.req.param("id"), input);
+  if (!team) throw notFound("team");
+  return c.json({ team });
+});
+
+consoleAdminRoutes.delete("/teams/:id", async (c) => {
+  if (!(await deleteTeam(c.env.DB, c.get("workspaceId"), c.req.param("id")))) throw notFound("team");
+  return c.body(null, 204);
+});
+
+consoleAdminRoutes.get("/api-keys", async (c) => c.json({ apiKeys: await listApiKeys(c.env.DB, c.get("workspaceId")) }));
+
+consoleAdminRoutes.post("/api-keys", async (c) => {
+  const { name } = await parseBody(c, createApiKeyRequest);
+  return c.json(await createApiKey(c.env.DB, c.get("workspaceId"), name), 201);
+});
+
+consoleAdminRoutes.post("/api-keys/:id/revoke", async (c) => {
+  const apiKey = await revokeApiKey(c.env.DB, c.get("workspaceId"), c.req.param("id"));
+  if (!apiKey) throw notFound("API key");
+  return c.json({ apiKey });
+});
+
+consoleAdminRoutes.get("/emails", async (c) => {
+  const query = parseQuery(c, outboxQuery);
+  return c.json(await listOutbox(c.env.DB, c.get("workspaceId"), query));
+});
+
+consoleAdminRoutes.get("/emails/:id", async (c) => {
+  const email = await getOutboxEmail(c.env.DB, c.get("workspaceId"), c.req.param("id"));
+  if (!email) throw notFound("email");
+  return c.json({ email });
+});
