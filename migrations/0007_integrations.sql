@@ -66,3 +66,7 @@ CREATE TABLE idempotency_keys (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (workspace_id, key)
 );
+
+-- Integrators upsert accounts by their own ids, as they do contacts.
+ALTER TABLE accounts ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX accounts_external ON accounts(workspace_id, external_id) WHERE external_id IS NOT NULL;

@@ -48,6 +48,8 @@ export async function createConversation(
     topic?: string | undefined;
     fields?: Record<string, string>;
     locale?: string | undefined;
+    status?: "queued" | "active";
+    agentId?: string | null;
   },
 ): Promise<ConversationSummary> {
   const now = Date.now();
@@ -55,8 +57,8 @@ export async function createConversation(
   const contact = await resolveContact(db, input.workspaceId, input.contact);
   const insert = db
     .prepare(
-      `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, created_at, activity_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+      `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, agent_id, created_at, activity_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       input.workspaceId,
@@ -67,6 +69,8 @@ export async function createConversation(
       input.topic ?? null,
       JSON.stringify(input.fields ?? {}),
       input.locale ?? null,
+      input.status ?? "queued",
+      input.agentId ?? null,
       now,
       now,
     );
@@ -75,7 +79,7 @@ export async function createConversation(
     id,
     subject: input.subject,
     topic: input.topic ?? null,
-    status: "queued",
+    status: input.status ?? "queued",
     createdAt: now,
     lastMessageAt: null,
     lastAuthorName: null,

@@ -1,68 +1,117 @@
-import { Hono, type Context } from "hono";
-import { startConversationRequest } from "../../protocol/api";
+import { Hono } from "hono";
+import { faqSearchQuery, startConversationRequest, threadsRequest, ticketRequest } from "../../protocol/api";
+import type { PublicChannel } from "../../protocol/channel";
 import type { AppEnv } from "../app-env";
 import { signConversationToken, verifyConversationToken } from "../auth/conversation-token";
-import { findChannel, findChannelByKey, originAllowed, type Channel } from "../db/channels";
-import { createConversation, getConversation } from "../db/conversations";
-import { HttpError, notFound } from "../http/errors";
+import { verifyIdentity } from "../auth/identity";
+import { channelAvailability } from "../channels/availability";
+import { findChannel, findChannelByKey, type Channel } from "../db/channels";
+import { resolveContact } from "../db/contacts";
+import { listContactThreads } from "../db/conversations";
+import { startConversation, subjectOf } from "../conversations/start";
+import { searchFaqs } from "../db/faqs";
+import { createTicket } from "../db/tickets";
+import { queueEmail } from "../email/outbox";
+import { HttpError } from "../http/errors";
 import { clientAddress, enforceLimit, LIMITS } from "../http/rate-limit";
-import { parseBody } from "../http/validate";
+import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket, roomFor } from "../rooms";
+import { storeUpload } from "../attachments/upload";
+import { checkEmailDomain } from "../visitors/email-domain";
+import { checkMessageLength, checkPreChat } from "../visitors/prechat";
+import { allowOrigin, channelForVisitor, conversationForVisitor } from "../visitors/visitor-access";
 
 /** The visitor's side: called cross-origin from whatever page embeds the widget. */
 export const widgetRoutes = new Hono<AppEnv>();
 
-async function channelFor(c: Context<AppEnv>, key: string): Promise<Channel> {
-  const channel = await findChannelByKey(c.env.DB, key);
-  if (!channel) throw notFound("channel");
-  const origin = c.req.header("origin");
-  if (!originAllowed(channel, origin)) {
-    throw new HttpError(403, "origin_not_allowed", `this channel does not allow pages on ${origin ?? "no origin"}`);
-  }
-  if (origin) {
-    c.header("Access-Control-Allow-Origin", origin);
-    c.header("Vary", "Origin");
-  }
-  return channel;
-}
-
-function subjectOf(question: string): string {
-  const firstLine = question.trim().split("\n")[0] ?? "";
-  return firstLine.length > 80 ? `${firstLine.slice(0, 79)}…` : firstLine;
+function preflight(c: { header: (k: string, v: string) => void }): void {
+  c.header("Access-Control-Allow-Methods", "GET, POST");
+  c.header("Access-Control-Allow-Headers", "Content-Type, X-Parley-Client-Id, X-Parley-Filename");
+  c.header("Access-Control-Max-Age", "86400");
 }
 
 widgetRoutes.options("/channels/:key/*", async (c) => {
-  await channelFor(c, c.req.param("key"));
-  c.header("Access-Control-Allow-Methods", "GET, POST");
-  c.header("Access-Control-Allow-Headers", "Content-Type");
-  c.header("Access-Control-Max-Age", "86400");
+  const channel = await findChannelByKey(c.env.DB, c.req.param("key"));
+  if (channel) allowOrigin(c, channel);
+  preflight(c);
+  return c.body(null, 204);
+});
+widgetRoutes.options("/channels/:key", async (c) => {
+  const channel = await findChannelByKey(c.env.DB, c.req.param("key"));
+  if (channel) allowOrigin(c, channel);
+  preflight(c);
+  return c.body(null, 204);
+});
+// The token rides in the query string, which preflights carry too.
+widgetRoutes.options("/conversations/:id/*", async (c) => {
+  const claims = await verifyConversationToken(c.env.TOKEN_SECRET, c.req.query("token") ?? "");
+  const channel = claims ? await findChannel(c.env.DB, claims.workspaceId, claims.channelId) : null;
+  if (channel) allowOrigin(c, channel);
+  preflight(c);
   return c.body(null, 204);
 });
 
 widgetRoutes.get("/channels/:key", async (c) => {
-  const channel = await channelFor(c, c.req.param("key"));
-  return c.json({ channel: { key: channel.key, name: channel.name } });
+  const channel = await channelForVisitor(c, c.req.param("key"));
+  const { config } = channel;
+  const body: PublicChannel = {
+    key: channel.key,
+    name: channel.name,
+    topics: config.topics,
+    preChatFields: config.preChatFields,
+    faqSuggestions: config.faqSuggestions,
+    ticketSubmission: config.ticketSubmission,
+    endForm: config.endForm,
+    transcriptEmail: config.transcriptEmail,
+    maxMessageLength: config.maxMessageLength,
+    attachments: config.attachments,
+    strings: config.strings,
+    openingHours: config.openingHours,
+    availability: await channelAvailability(c.env, channel),
+  };
+  c.header("Cache-Control", "no-store");
+  return c.json({ channel: body });
 });
 
+widgetRoutes.get("/channels/:key/faqs", async (c) => {
+  const channel = await channelForVisitor(c, c.req.param("key"));
+  const { q } = parseQuery(c, faqSearchQuery);
+  if (!channel.config.faqSuggestions) return c.json({ faqs: [] });
+  return c.json({ faqs: await searchFaqs(c.env.DB, channel.workspaceId, channel.id, q) });
+});
+
+/** A bad domain is a clear error; an unreachable resolver is nobody's fault and is let through. */
+async function requireDeliverable(env: AppEnv["Bindings"], email: string): Promise<void> {
+  if ((await checkEmailDomain(env.DB, env.DOH_URL, email)) === "no_mail") {
+    throw new HttpError(400, "email_undeliverable", `email: ${email.split("@")[1]} cannot receive email; check the address`);
+  }
+}
+
+async function verifiedIdentity(channel: Channel, identity: Parameters<typeof verifyIdentity>[1]) {
+  return identity && (await verifyIdentity(channel.identitySecret, identity)) ? identity : undefined;
+}
+
 widgetRoutes.post("/channels/:key/conversations", async (c) => {
-  const channel = await channelFor(c, c.req.param("key"));
+  const channel = await channelForVisitor(c, c.req.param("key"));
   const input = await parseBody(c, startConversationRequest);
+  const prechat = checkPreChat(channel.config, input);
+  checkMessageLength(channel.config, input.message.body);
+  const availability = await channelAvailability(c.env, channel);
+  if (!availability.available) {
+    throw new HttpError(409, "unavailable", availability.reason === "closed" ? "the chat is closed now" : "no agent is available now");
+  }
+  await requireDeliverable(c.env, input.email);
   await enforceLimit(c.env.DB, LIMITS.startConversation, clientAddress(c.req.raw.headers));
-  const conversation = await createConversation(c.env.DB, {
-    workspaceId: channel.workspaceId,
-    channelId: channel.id,
-    name: input.name,
-    email: input.email,
+  const identity = await verifiedIdentity(channel, input.identity);
+  const conversation = await startConversation(c.env, {
+    channel,
+    contact: { name: input.name, email: input.email, externalId: identity?.userId },
     subject: subjectOf(input.message.body),
+    message: input.message,
+    topic: prechat.topic,
+    fields: prechat.fields,
+    locale: input.locale,
   });
-  const room = roomFor(c.env, conversation.id);
-  await room.init({ conversationId: conversation.id, workspaceId: channel.workspaceId, channelId: channel.id });
-  const posted = await room.post(
-    { type: "visitor", id: null, name: conversation.contact.name },
-    input.message.clientId,
-    input.message.body,
-  );
-  if (!posted.ok) throw new HttpError(400, posted.code, posted.message);
   const token = await signConversationToken(c.env.TOKEN_SECRET, {
     conversationId: conversation.id,
     workspaceId: channel.workspaceId,
@@ -71,17 +120,73 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
   return c.json({ conversation, token }, 201);
 });
 
+widgetRoutes.post("/channels/:key/tickets", async (c) => {
+  const channel = await channelForVisitor(c, c.req.param("key"));
+  if (!channel.config.ticketSubmission) {
+    throw new HttpError(403, "tickets_disabled", "this channel does not take tickets");
+  }
+  const input = await parseBody(c, ticketRequest);
+  const prechat = checkPreChat(channel.config, input);
+  checkMessageLength(channel.config, input.question, "question");
+  await requireDeliverable(c.env, input.email);
+  await enforceLimit(c.env.DB, LIMITS.startConversation, clientAddress(c.req.raw.headers));
+  const contact = await resolveContact(c.env.DB, channel.workspaceId, { name: input.name, email: input.email });
+  if (contact.create) await contact.create.run();
+  const ticket = await createTicket(c.env.DB, {
+    workspaceId: channel.workspaceId,
+    channelId: channel.id,
+    contactId: contact.id,
+    topic: prechat.topic,
+    fields: prechat.fields,
+    locale: input.locale,
+    question: input.question,
+  });
+  await queueEmail(
+    c.env,
+    { workspaceId: channel.workspaceId, to: input.email, locale: input.locale ?? "en", idempotencyKey: `ticket:${ticket.id}` },
+    { template: "ticket_receipt", data: { reference: ticket.reference, question: input.question, contactName: contact.name } },
+  );
+  return c.json({ ticket }, 201);
+});
+
+widgetRoutes.post("/channels/:key/threads", async (c) => {
+  const channel = await channelForVisitor(c, c.req.param("key"));
+  const { identity } = await parseBody(c, threadsRequest);
+  const verified = await verifiedIdentity(channel, identity);
+  if (!verified) throw new HttpError(401, "identity_not_verified", "user-hash does not match user-id for this channel");
+  const conversations = await listContactThreads(c.env.DB, channel.workspaceId, channel.id, verified.userId);
+  const threads = await Promise.all(
+    conversations.map(async (conversation) => ({
+      conversation,
+      token: await signConversationToken(c.env.TOKEN_SECRET, {
+        conversationId: conversation.id,
+        workspaceId: channel.workspaceId,
+        channelId: channel.id,
+      }),
+    })),
+  );
+  return c.json({ threads });
+});
+
 widgetRoutes.get("/conversations/:id/socket", async (c) => {
-  const claims = await verifyConversationToken(c.env.TOKEN_SECRET, c.req.query("token") ?? "");
-  if (!claims || claims.conversationId !== c.req.param("id")) {
-    throw new HttpError(401, "invalid_token", "this conversation token is not valid for this conversation");
-  }
-  const channel = await findChannel(c.env.DB, claims.workspaceId, claims.channelId);
-  if (!channel) throw notFound("conversation");
-  if (!originAllowed(channel, c.req.header("origin"))) {
-    throw new HttpError(403, "origin_not_allowed", "this channel does not allow this page");
-  }
-  const conversation = await getConversation(c.env.DB, claims.workspaceId, claims.conversationId);
-  if (!conversation) throw notFound("conversation");
-  return forwardSocket(c.env, claims.conversationId, c.req.raw, { role: "visitor", id: null, name: conversation.contact.name });
+  const { conversation } = await conversationForVisitor(c, c.req.param("id"));
+  return forwardSocket(c.env, conversation.id, c.req.raw, { role: "visitor", id: null, name: conversation.contact.name });
+});
+
+widgetRoutes.post("/conversations/:id/attachments", async (c) => {
+  const { channel, conversation, workspaceId } = await conversationForVisitor(c, c.req.param("id"));
+  const { clientId, attachment } = await storeUpload(c, {
+    workspaceId,
+    conversationId: conversation.id,
+    limits: channel.config.attachments,
+    uploadedBy: "visitor",
+  });
+  const posted = await roomFor(c.env, conversation.id).post(
+    { type: "visitor", id: null, name: conversation.contact.name },
+    clientId,
+    "",
+    attachment,
+  );
+  if (!posted.ok) throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
+  return c.json({ message: posted.message }, 201);
 });
