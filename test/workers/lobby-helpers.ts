@@ -44,6 +44,14 @@ export function errorAfter(socket: LobbySocket, from: number) {
   return socket.next<"error">((f) => f.type === "error" && socket.frames.indexOf(f) >= from);
 }
 
+/** The newest state: anything the lobby sent before answering a ping has arrived by its pong. */
+export async function latestState(socket: LobbySocket): Promise<LobbyStateFrame> {
+  const from = socket.frames.length;
+  socket.send({ type: "ping" });
+  await socket.next((f) => f.type === "pong" && socket.frames.indexOf(f) >= from);
+  return socket.ofType("lobby").at(-1)!;
+}
+
 /** Switches "Available for chat" and waits until the lobby confirms it. */
 export async function setAvailable(socket: LobbySocket, available: boolean): Promise<LobbyStateFrame> {
   const from = socket.frames.length;
