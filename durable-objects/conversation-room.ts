@@ -62,7 +62,10 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Idempotent: the first call sets the conversation up, repeats change nothing. */
   init(input: RoomInit): void {
-    const { status, agent, ...identity } = roomInit.parse(input);
+    const parsed = roomInit.safeParse(input);
+    // A ZodError loses its details on the way back over RPC; a plain message keeps them.
+    if (!parsed.success) throw new Error(`bad room init: ${describeZodError(parsed.error)}`);
+    const { status, agent, ...identity } = parsed.data;
     this.store.init(identity, status, agent);
   }
 

@@ -1,0 +1,129 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { AgentRef, ServerFrame } from "../../protocol/frames";
+import type { TimerName } from "../../durable-objects/room-schedule";
+import { roomFor } from "../../worker/rooms";
+import { createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
+
+export type RoomSocket = TestSocket<ServerFrame>;
+
+const stubs: ReturnType<typeof roomFor>[] = [];
+
+/** A conversation started by a visitor through the widget API, with a visitor and an agent socket on it. */
+export async function liveConversation(config: Record<string, unknown> = {}) {
+  const ws = await createWorkspace({ config });
+  const { conversation, token } = await startConversation(ws);
+  const visitor = await TestSocket.visitor(conversation.id, token);
+  const agentCookie = await signIn(ws);
+  const agentSocket = await TestSocket.agent(conversation.id, agentCookie);
+  const ready = agentSocket.ofType("ready")[0]!;
+  const agent: AgentRef = { id: ready.author.id!, name: ready.author.name };
+  const room = roomFor(env, conversation.id);
+  stubs.push(room);
+  return { ws, conversation, token, visitor, agentSocket, agentCookie, agent, room };
+}
+
+/** The same, with the agent already in the chat. */
+export async function acceptedConversation(config: Record<string, unknown> = {}) {
+  const live = await liveConversation(config);
+  expect(await live.room.accept(live.agent)).toBe(true);
+  await live.visitor.next((f) => f.type === "status" && f.status === "active");
+  return live;
+}
+
+export const newClientId = () => crypto.randomUUID();
+
+/** The first frame after the socket's first `from` frames that matches. */
+export function frameAfter<T extends ServerFrame["type"]>(socket: RoomSocket, from: number, match: (f: ServerFrame) => boolean) {
+  return socket.next<T>((f) => socket.frames.indexOf(f) >= from && match(f));
+}
+
+/**
+ * Waits until the room has answered everything sent before: the room handles one socket's
+ * frames in order, so its answer to an empty resume comes after every frame they caused.
+ */
+export async function settled(socket: RoomSocket): Promise<void> {
+  const from = socket.frames.length;
+  socket.send({ type: "resume", since: 1_000_000 });
+  await frameAfter(socket, from, (f) => f.type === "history");
+}
+
+export async function sendMessage(socket: RoomSocket, body: string): Promise<number> {
+  const clientId = newClientId();
+  socket.send({ type: "send", clientId, body });
+  return (await socket.next<"ack">((f) => f.type === "ack" && f.clientId === clientId)).seq;
+}
+
+export async function sendAndExpectError(socket: RoomSocket, frame: unknown) {
+  const from = socket.frames.length;
+  socket.send(frame);
+  return frameAfter<"error">(socket, from, (f) => f.type === "error");
+}
+
+export function timer(room: ReturnType<typeof roomFor>, name: TimerName) {
+  return runInDurableObject(room, (_instance, state) =>
+    state.storage.sql
+      .exec<{ due_at: number }>("SELECT due_at FROM schedule WHERE name = ?", name)
+      .toArray()
+      .map((r) => r.due_at)[0] ?? null,
+  );
+}
+
+/** Makes a timer due now and runs the room's alarm, as if its time had come. */
+export async function fireTimer(room: ReturnType<typeof roomFor>, name: TimerName): Promise<void> {
+  await runInDurableObject(room, async (_instance, state) => {
+    const moved = state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE name = ?", Date.now() - 1, name).rowsWritten;
+    if (moved !== 1) throw new Error(`timer ${name} is not set`);
+    await state.storage.setAlarm(Date.now());
+  });
+  await runDurableObjectAlarm(room);
+}
+
+/** Polls until `probe` returns a value: for work the room does on its own alarm. */
+export async function eventually<T>(probe: () => Promise<T | null>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export type OutboxEmail = { template: string; to_address: string; idempotency_key: string; status: string; subject: string; text_body: string };
+
+export async function emailsOf(workspaceId: string): Promise<OutboxEmail[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT template, to_address, idempotency_key, status, subject, text_body FROM email_outbox WHERE workspace_id = ? ORDER BY created_at, idempotency_key",
+  )
+    .bind(workspaceId)
+    .all<OutboxEmail>();
+  return results;
+}
+
+export async function conversationRow(workspaceId: string, conversationId: string) {
+  return env.DB.prepare(
+    "SELECT status, agent_id, ended_at, ended_reason, satisfied, rating, feedback_comment FROM conversations WHERE workspace_id = ? AND id = ?",
+  )
+    .bind(workspaceId, conversationId)
+    .first<{
+      status: string;
+      agent_id: string | null;
+      ended_at: number | null;
+      ended_reason: string | null;
+      satisfied: number | null;
+      rating: number | null;
+      feedback_comment: string | null;
+    }>();
+}
+
+/** Timers survive between the tests of a file; the rooms of a finished test must not fire later. */
+export async function silenceRooms(): Promise<void> {
+  for (const room of stubs.splice(0)) {
+    await runInDurableObject(room, async (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM schedule");
+      await state.storage.deleteAlarm();
+    });
+  }
+}
