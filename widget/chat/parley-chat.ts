@@ -1,49 +1,59 @@
 import { html, LitElement, nothing, type PropertyValues } from "lit";
-import type { StartConversationResponse } from "../../protocol/api";
-import type { Message } from "../../protocol/frames";
-import { MAX_MESSAGE_LENGTH } from "../../protocol/limits";
-import { requestJson, RequestError } from "../lib/api";
-import { newClientId } from "../lib/client-id";
-import { ConversationSocket, type ConnectionState, type PendingMessage } from "../lib/conversation-socket";
-import { formatTime } from "../lib/format";
-import { chatStyles } from "./styles";
-import { loadVisitorState, saveVisitorState, type VisitorState } from "./visitor-store";
+import type { VisitorIdentity } from "../../protocol/api";
+import { hostStyles } from "./host-styles";
+import { fill, launcherStrings, resolveLocale } from "./launcher-strings";
+import type { VisitorSession } from "./session";
+import { loadVisitor, storageKey } from "./visitor-store";
 
-/** The API lives where this module was loaded from, whatever page embeds it. */
-const API_ORIGIN = new URL(import.meta.url).origin;
-
+/**
+ * `<parley-chat>`: this module is all a page loads up front (the launcher); the session and the
+ * panel are imported when the visitor opens the chat, or at once for a visitor with a
+ * conversation to resume (so that its unread badge is live).
+ */
 export class ParleyChat extends LitElement {
-  static override styles = chatStyles;
+  static override styles = hostStyles;
   static override properties = {
     channel: { type: String },
+    locale: { type: String },
+    topic: { type: String },
+    userId: { type: String, attribute: "user-id" },
+    userEmail: { type: String, attribute: "user-email" },
+    userName: { type: String, attribute: "user-name" },
+    userHash: { type: String, attribute: "user-hash" },
     isOpen: { state: true },
-    messages: { state: true },
-    pending: { state: true },
-    connection: { state: true },
-    error: { state: true },
-    busy: { state: true },
+    unread: { state: true },
+    session: { state: true },
+    panelDefined: { state: true },
   };
 
   declare channel: string;
+  declare locale: string;
+  declare topic: string;
+  declare userId: string;
+  declare userEmail: string;
+  declare userName: string;
+  declare userHash: string;
   declare isOpen: boolean;
-  declare messages: Message[];
-  declare pending: PendingMessage[];
-  declare connection: ConnectionState;
-  declare error: string;
-  declare busy: boolean;
+  declare unread: number;
+  declare session: VisitorSession | null;
+  declare panelDefined: boolean;
 
-  private state: VisitorState | null = null;
-  private socket: ConversationSocket | null = null;
+  /** Bumped whenever the session is replaced, so a late import for an old one is dropped. */
+  private generation = 0;
 
   constructor() {
     super();
     this.channel = "";
+    this.locale = "";
+    this.topic = "";
+    this.userId = "";
+    this.userEmail = "";
+    this.userName = "";
+    this.userHash = "";
     this.isOpen = false;
-    this.messages = [];
-    this.pending = [];
-    this.connection = "connecting";
-    this.error = "";
-    this.busy = false;
+    this.unread = 0;
+    this.session = null;
+    this.panelDefined = false;
   }
 
   open(): void {
@@ -58,184 +68,139 @@ export class ParleyChat extends LitElement {
     this.setOpen(!this.isOpen);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached by a single-page app: pick up where it was (the first attachment starts in willUpdate).
+    if (this.hasUpdated && this.channel && (this.isOpen || this.hasConversation())) void this.ensureSession();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.socket?.close();
-    this.socket = null;
+    this.dropSession();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("channel") && this.channel) {
-      this.socket?.close();
-      this.socket = null;
-      this.messages = [];
-      this.state = loadVisitorState(this.channel);
-      this.pending = this.state?.pending ?? [];
-      if (this.state) this.connect(this.state);
+    const identityKeys = ["channel", "locale", "topic", "userId", "userEmail", "userName", "userHash"] as const;
+    if (!identityKeys.some((k) => changed.has(k)) || !this.isConnected) return;
+    this.dropSession();
+    if (this.channel && (this.isOpen || this.hasConversation())) void this.ensureSession();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has("isOpen") && changed.get("isOpen") === true && !this.isOpen) {
+      this.renderRoot.querySelector<HTMLElement>(".launcher")?.focus();
     }
   }
 
-  protected override updated(): void {
-    const log = this.renderRoot.querySelector(".log");
-    if (log) log.scrollTop = log.scrollHeight;
+  private get localeCode() {
+    return resolveLocale(this.locale);
+  }
+
+  private get identity(): VisitorIdentity | null {
+    if (!this.userId || !this.userHash) return null;
+    return {
+      userId: this.userId,
+      userHash: this.userHash,
+      userEmail: this.userEmail || undefined,
+      userName: this.userName || undefined,
+    };
+  }
+
+  private hasConversation(): boolean {
+    return loadVisitor(storageKey(this.channel, this.identity?.userId ?? null)).current !== null;
   }
 
   private setOpen(open: boolean): void {
     if (open === this.isOpen) return;
     this.isOpen = open;
     this.dispatchEvent(new CustomEvent(open ? "parley-open" : "parley-close", { bubbles: true, composed: true }));
-    if (open) void this.updateComplete.then(() => this.focusFirst());
+    if (!open) return;
+    // Availability changes while the page sits there: look again each time the visitor opens it.
+    if (this.session?.loaded && !this.session.current) void this.session.load();
+    void this.ensurePanel();
   }
 
-  private focusFirst(): void {
-    this.renderRoot.querySelector<HTMLElement>("input, textarea")?.focus();
+  private async ensurePanel(): Promise<void> {
+    await this.ensureSession();
+    if (this.panelDefined) return;
+    await import("./panel");
+    this.panelDefined = true;
   }
 
-  private connect(state: VisitorState): void {
-    const url = `${API_ORIGIN.replace(/^http/, "ws")}/api/widget/conversations/${encodeURIComponent(state.conversationId)}/socket?token=${encodeURIComponent(state.token)}`;
-    this.socket = new ConversationSocket(
-      () => url,
+  private async ensureSession(): Promise<void> {
+    if (this.session || !this.channel) return;
+    const generation = ++this.generation;
+    const { VisitorSession } = await import("./session");
+    if (generation !== this.generation || this.session) return;
+    this.session = new VisitorSession(
+      { channel: this.channel, locale: this.localeCode, topic: this.topic, identity: this.identity },
       {
-        message: (m) => {
-          this.messages = [...this.messages, m];
-          this.dispatchEvent(new CustomEvent("parley-message", { detail: m, bubbles: true, composed: true }));
+        unread: (count) => {
+          this.unread = count;
+          this.dispatchEvent(new CustomEvent("parley-unread", { detail: { count }, bubbles: true, composed: true }));
         },
-        pending: (pending) => {
-          this.pending = pending;
-          if (this.state) saveVisitorState(this.channel, { ...this.state, pending });
+        message: (message) => {
+          this.dispatchEvent(new CustomEvent("parley-message", { detail: message, bubbles: true, composed: true }));
         },
-        state: (s) => (this.connection = s),
-        error: (_code, text) => (this.error = text),
+        openRequested: () => this.open(),
       },
-      state.pending,
     );
-    this.socket.connect();
+    this.session.addEventListener("change", () => this.requestUpdate());
   }
 
-  private async start(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    this.error = "";
-    this.busy = true;
-    try {
-      const res = await requestJson<StartConversationResponse>(
-        `${API_ORIGIN}/api/widget/channels/${encodeURIComponent(this.channel)}/conversations`,
-        {
-          method: "POST",
-          json: {
-            name: String(data.get("name") ?? ""),
-            email: String(data.get("email") ?? ""),
-            message: { clientId: newClientId(), body: String(data.get("message") ?? "") },
-          },
-        },
-      );
-      this.state = { conversationId: res.conversation.id, token: res.token, pending: [] };
-      saveVisitorState(this.channel, this.state);
-      this.connect(this.state);
-      await this.updateComplete;
-      this.focusFirst();
-    } catch (err) {
-      this.error = err instanceof RequestError ? err.message : "Could not reach the chat service. Try again.";
-    } finally {
-      this.busy = false;
-    }
+  private dropSession(): void {
+    this.generation++;
+    this.session?.dispose();
+    this.session = null;
+    this.unread = 0;
   }
 
-  private sendDraft(textarea: HTMLTextAreaElement): void {
-    const body = textarea.value.trim();
-    if (!body || !this.socket) return;
-    this.socket.send(body);
-    textarea.value = "";
-  }
-
-  private onComposerKey(e: KeyboardEvent): void {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      this.sendDraft(e.target as HTMLTextAreaElement);
-    }
-  }
-
-  private onSendClick(): void {
-    const textarea = this.renderRoot.querySelector<HTMLTextAreaElement>(".composer textarea");
-    if (textarea) this.sendDraft(textarea);
+  /** The launcher's words; a channel may override them once its configuration has loaded. */
+  private word(key: "openChat" | "closeChat"): string {
+    return this.session?.channel?.strings[this.localeCode]?.[key] ?? launcherStrings[this.localeCode][key];
   }
 
   override render() {
+    const unreadText = this.unread ? fill(launcherStrings[this.localeCode].unread, { count: this.unread }) : "";
     return html`
-      ${this.isOpen ? this.renderPanel() : nothing}
-      <button
-        class="launcher"
-        part="launcher"
-        aria-expanded=${this.isOpen ? "true" : "false"}
-        @click=${() => this.toggle()}
-      >
-        ${this.isOpen ? "Close chat" : "Open chat"}
-      </button>
-    `;
-  }
-
-  private renderPanel() {
-    return html`
-      <section class="panel" part="panel" role="dialog" aria-label="Chat">
-        <header part="header">
-          <h2>Chat with us</h2>
-          <p>${this.state ? this.connectionText() : "We usually answer within minutes."}</p>
-        </header>
-        ${this.state ? this.renderChat() : this.renderStartForm()}
-      </section>
-    `;
-  }
-
-  private connectionText(): string {
-    if (this.connection === "online") return "Connected";
-    if (this.connection === "offline") return "Offline: your messages will be sent when you are back online.";
-    return "Connecting…";
-  }
-
-  private renderStartForm() {
-    return html`
-      <form class="start" @submit=${this.start}>
-        <label>Name <input name="name" autocomplete="name" required maxlength="120" /></label>
-        <label>Email <input name="email" type="email" autocomplete="email" required maxlength="254" /></label>
-        <label>
-          Message
-          <textarea name="message" rows="4" required maxlength=${MAX_MESSAGE_LENGTH}
-            placeholder="Describe your question in full"></textarea>
-        </label>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <button class="primary" type="submit" ?disabled=${this.busy}>Start chat</button>
-      </form>
-    `;
-  }
-
-  private renderChat() {
-    return html`
-      <div class="log" role="log" aria-live="polite" aria-label="Messages">
-        ${this.messages.map(
-          (m) => html`<div class="msg ${m.author.type}">
-            <span class="sr-only">${m.author.type === "visitor" ? "You" : m.author.name}:</span><span class="body">${m.body}</span>
-            <span class="meta">${m.author.type === "visitor" ? "" : `${m.author.name} · `}${formatTime(m.createdAt)}</span>
-          </div>`,
-        )}
-        ${this.pending.map(
-          (p) => html`<div class="msg visitor sending"><span class="body">${p.body}</span><span class="meta">Sending…</span></div>`,
-        )}
-      </div>
-      ${this.error ? html`<p class="error status" role="alert">${this.error}</p>` : nothing}
-      <div class="composer">
-        <textarea
-          aria-label="Message"
-          rows="2"
-          maxlength=${MAX_MESSAGE_LENGTH}
-          placeholder="Write a message"
-          @keydown=${this.onComposerKey}
-        ></textarea>
-        <button class="primary" type="button" @click=${this.onSendClick}>Send</button>
+      <div class="root">
+        ${this.isOpen && this.session && this.panelDefined
+          ? html`<parley-panel
+              exportparts="panel, header, log, composer"
+              .session=${this.session}
+              @parley-close-request=${() => this.close()}
+            ></parley-panel>`
+          : nothing}
+        <button
+          class="launcher"
+          part="launcher"
+          aria-label=${this.word(this.isOpen ? "closeChat" : "openChat")}
+          aria-expanded=${this.isOpen ? "true" : "false"}
+          aria-describedby="unread"
+          @click=${() => this.toggle()}
+          @pointerenter=${this.prefetch}
+          @focus=${this.prefetch}
+        >
+          ${this.isOpen ? closeIcon : chatIcon}
+          ${this.unread && !this.isOpen ? html`<span class="badge" part="badge" aria-hidden="true">${this.unread}</span>` : nothing}
+        </button>
+        <span id="unread" class="sr-only">${unreadText}</span>
       </div>
     `;
+  }
+
+  // The pointer is on its way: start fetching the panel so that the click opens it at once.
+  private prefetch(): void {
+    void import("./panel");
   }
 }
 
-// Loading the script twice must not throw: the second definition is simply skipped.
+const chatIcon = html`<svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+  <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z" transform="translate(0 1)"/>
+</svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+  <path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/>
+</svg>`;
+
+// Loading the script twice (or two copies from different URLs) must not throw: the first definition wins.
 if (!customElements.get("parley-chat")) customElements.define("parley-chat", ParleyChat);

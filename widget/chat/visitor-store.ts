@@ -1,26 +1,50 @@
+import type { ConversationStatus } from "../../protocol/frames";
 import type { PendingMessage } from "../lib/conversation-socket";
 
-/** What the browser keeps per channel so a reload resumes the same conversation. */
-export type VisitorState = { conversationId: string; token: string; pending: PendingMessage[] };
+/** A conversation this browser started or was given, with the token that opens it. */
+export type StoredConversation = {
+  id: string;
+  token: string;
+  subject: string;
+  createdAt: number;
+  /** As last seen, for the list of conversations. */
+  status?: ConversationStatus;
+  /** Messages written but not yet acknowledged: sent when the connection returns, even after a reload. */
+  pending: PendingMessage[];
+};
 
-const keyFor = (channel: string) => `parley:v1:${channel}`;
+/** What the browser keeps per channel (and per signed-in customer) so a reload resumes where it was. */
+export type StoredVisitor = {
+  conversations: StoredConversation[];
+  current: string | null;
+  notificationsDismissed: boolean;
+};
 
-export function loadVisitorState(channel: string): VisitorState | null {
+const empty = (): StoredVisitor => ({ conversations: [], current: null, notificationsDismissed: false });
+
+export const storageKey = (channel: string, userId: string | null) =>
+  userId ? `parley:${channel}:user:${userId}` : `parley:${channel}`;
+
+export function loadVisitor(key: string): StoredVisitor {
   try {
-    const raw = localStorage.getItem(keyFor(channel));
-    const state = raw ? (JSON.parse(raw) as Partial<VisitorState>) : null;
-    if (!state || typeof state.conversationId !== "string" || typeof state.token !== "string") return null;
-    return { conversationId: state.conversationId, token: state.token, pending: Array.isArray(state.pending) ? state.pending : [] };
+    const raw = localStorage.getItem(key);
+    const stored = raw ? (JSON.parse(raw) as Partial<StoredVisitor>) : null;
+    if (!stored || !Array.isArray(stored.conversations)) return empty();
+    return {
+      conversations: stored.conversations.filter((c) => typeof c?.id === "string" && typeof c.token === "string"),
+      current: typeof stored.current === "string" ? stored.current : null,
+      notificationsDismissed: stored.notificationsDismissed === true,
+    };
   } catch {
     // Storage blocked (private mode, sandboxed iframe): the chat still works for this page view.
-    return null;
+    return empty();
   }
 }
 
-export function saveVisitorState(channel: string, state: VisitorState): void {
+export function saveVisitor(key: string, visitor: StoredVisitor): void {
   try {
-    localStorage.setItem(keyFor(channel), JSON.stringify(state));
+    localStorage.setItem(key, JSON.stringify(visitor));
   } catch {
-    // See loadVisitorState.
+    // See loadVisitor.
   }
 }

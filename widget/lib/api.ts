@@ -5,6 +5,8 @@ export class RequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds to wait before trying again, from a 429's Retry-After. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -21,7 +23,13 @@ export async function requestJson<T>(url: string, init: RequestInit & { json?: u
   if (res.status === 204) return undefined as T;
   const body = (await res.json().catch(() => null)) as (T & Partial<ApiError>) | null;
   if (!res.ok) {
-    throw new RequestError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `request failed (${res.status})`);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    throw new RequestError(
+      res.status,
+      body?.error?.code ?? "http_error",
+      body?.error?.message ?? `request failed (${res.status})`,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
   }
   return body as T;
 }

@@ -4,17 +4,34 @@ import { newClientId } from "./client-id";
 export type PendingMessage = { clientId: string; body: string };
 export type ConnectionState = "connecting" | "online" | "offline";
 
+/** Frames about the conversation rather than its messages. */
+export type ConversationFrame = Extract<
+  ServerFrame,
+  { type: "ready" | "status" | "typing" | "read" | "idle_warning" | "feedback" | "done" }
+>;
+/** Frames that only make sense now: they are dropped, not queued, while offline. */
+export type ControlFrame = Extract<
+  ClientFrame,
+  { type: "typing" | "read" | "end" | "reopen" | "feedback" | "transcript" }
+>;
+
 export type SocketEvents = {
-  /** Every message, once, in sequence order as it becomes known. */
-  message: (message: Message) => void;
+  /**
+   * Every message, once, in sequence order as it becomes known. `live` is false for the history
+   * replayed when the socket first connects, true for everything after it.
+   */
+  message: (message: Message, live: boolean) => void;
   /** The queue of unacknowledged messages changed (persist it to survive a reload). */
   pending: (pending: PendingMessage[]) => void;
   state: (state: ConnectionState) => void;
   error: (code: string, text: string, clientId?: string) => void;
+  frame?: (frame: ConversationFrame) => void;
 };
 
 const MAX_BACKOFF_MS = 30_000;
 const PING_MS = 25_000;
+/** A connection that stays silent this long after a ping is dead even if the browser has not noticed. */
+const PONG_TIMEOUT_MS = 10_000;
 
 /**
  * One conversation's socket, shared by the widget and the console: it reconnects with
@@ -28,7 +45,11 @@ export class ConversationSocket {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private caughtUp = false;
+  private replayed = false;
+  private author: Message["author"] = { type: "visitor", id: null, name: "" };
 
   constructor(
     private readonly url: () => string,
@@ -40,13 +61,15 @@ export class ConversationSocket {
 
   connect(): void {
     this.closed = false;
+    addEventListener("online", this.onBrowserOnline);
     this.open();
   }
 
   close(): void {
     this.closed = true;
+    removeEventListener("online", this.onBrowserOnline);
     clearTimeout(this.retryTimer);
-    clearInterval(this.pingTimer);
+    this.stopHeartbeat();
     this.ws?.close(1000, "bye");
     this.ws = null;
   }
@@ -60,12 +83,23 @@ export class ConversationSocket {
     return message;
   }
 
+  /** Sends a frame that only means something now; false when there is no connection to send it on. */
+  control(frame: ControlFrame): boolean {
+    if (!this.caughtUp) return false;
+    return this.write(frame);
+  }
+
   pendingList(): PendingMessage[] {
     return [...this.pending.values()];
   }
 
-  private caughtUp = false;
-  private author: Message["author"] = { type: "visitor", id: null, name: "" };
+  // The browser knows before our backoff does: try again at once instead of waiting.
+  private readonly onBrowserOnline = () => {
+    if (this.closed || this.ws) return;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    this.open();
+  };
 
   private open(): void {
     this.caughtUp = false;
@@ -73,41 +107,65 @@ export class ConversationSocket {
     const ws = new WebSocket(this.url());
     this.ws = ws;
     ws.addEventListener("message", (e) => {
-      if (typeof e.data === "string") this.receive(JSON.parse(e.data) as ServerFrame);
+      if (this.ws !== ws || typeof e.data !== "string") return;
+      clearTimeout(this.pongTimer);
+      this.receive(JSON.parse(e.data) as ServerFrame);
     });
     ws.addEventListener("close", () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.caughtUp = false;
-      clearInterval(this.pingTimer);
-      if (!this.closed) this.retry();
+      if (this.ws === ws) this.drop();
     });
+  }
+
+  /** Forgets the current connection and schedules the next attempt. */
+  private drop(): void {
+    const ws = this.ws;
+    this.ws = null;
+    this.caughtUp = false;
+    this.stopHeartbeat();
+    ws?.close();
+    if (!this.closed) this.retry();
   }
 
   private retry(): void {
     this.on.state("offline");
     const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt++);
-    // Full jitter: reconnecting clients spread out instead of stampeding a restarted server.
+    // Jitter: reconnecting clients spread out instead of stampeding a restarted server.
     this.retryTimer = setTimeout(() => this.open(), ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    this.pingTimer = setInterval(() => {
+      if (!this.write({ type: "ping" })) return;
+      clearTimeout(this.pongTimer);
+      this.pongTimer = setTimeout(() => this.drop(), PONG_TIMEOUT_MS);
+    }, PING_MS);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
   }
 
   private receive(frame: ServerFrame): void {
     switch (frame.type) {
       case "ready":
         this.attempt = 0;
-        this.on.state("online");
         this.author = frame.author;
         this.write({ type: "resume", since: this.lastSeq });
-        clearInterval(this.pingTimer);
-        this.pingTimer = setInterval(() => this.write({ type: "ping" }), PING_MS);
-        return;
+        this.startHeartbeat();
+        return this.on.frame?.(frame);
       case "history":
         for (const m of frame.messages) this.accept(m);
-        if (frame.more) return this.write({ type: "resume", since: this.lastSeq });
+        if (frame.more) {
+          this.write({ type: "resume", since: this.lastSeq });
+          return;
+        }
         this.caughtUp = true;
+        this.replayed = true;
         // Caught up: only now resend, so that no ack can overtake a history page still to come.
         for (const p of this.pending.values()) this.write({ type: "send", ...p });
-        return;
+        return this.on.state("online");
       case "message":
         return this.accept(frame.message);
       case "ack": {
@@ -126,6 +184,8 @@ export class ConversationSocket {
         return this.on.error(frame.code, frame.message, frame.clientId);
       case "pong":
         return;
+      default:
+        return this.on.frame?.(frame);
     }
   }
 
@@ -133,10 +193,12 @@ export class ConversationSocket {
     if (message.seq <= this.lastSeq) return;
     this.lastSeq = message.seq;
     if (this.pending.delete(message.clientId)) this.on.pending(this.pendingList());
-    this.on.message(message);
+    this.on.message(message, this.replayed);
   }
 
-  private write(frame: ClientFrame): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  private write(frame: ClientFrame): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
   }
 }

@@ -1,0 +1,53 @@
+// Shared by the widget tests: steps of a journey that stop at the first failure and leave a
+// screenshot of every browser involved, and the ways into <parley-chat>'s shadow root.
+import { test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { saveScreenshot, type BrowserSession } from './browser.js';
+
+/** The widget on a page; role locators pierce its (open) shadow roots. */
+export const widget = (page: Page): Locator => page.locator('parley-chat');
+
+/**
+ * Returns `step(name, body)`: a test that is skipped once an earlier step failed, and that adds
+ * screenshots and browser problems of `sessions()` to its failure.
+ */
+export function journey(prefix: string, sessions: () => Record<string, BrowserSession | undefined>) {
+  let failed: string | undefined;
+  return function step(name: string, body: () => Promise<void>, timeout?: number): void {
+    test(
+      name,
+      async (context) => {
+        if (failed) context.skip(`skipped: earlier step failed (${failed})`);
+        try {
+          await body();
+        } catch (error) {
+          failed = name;
+          const notes: string[] = [];
+          for (const [who, session] of Object.entries(sessions())) {
+            if (!session) continue;
+            const shot = await saveScreenshot(session.page, `FAILED-${prefix}-${name}-${who}`).catch(
+              (e: Error) => `(no screenshot: ${e.message})`,
+            );
+            notes.push(`${who} page ${session.page.url()} screenshot: ${shot}`);
+            if (session.problems.length) notes.push(`${who} browser problems:\n  ${session.problems.slice(-20).join('\n  ')}`);
+          }
+          if (error instanceof Error) error.message += `\n\n${notes.join('\n')}`;
+          throw error;
+        }
+      },
+      timeout,
+    );
+  };
+}
+
+/** Records Content-Security-Policy violations from the first script on, for a test to read. */
+export async function watchCsp(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+
+export const cspViolations = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []);

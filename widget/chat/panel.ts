@@ -1,0 +1,219 @@
+import { css, html, nothing } from "lit";
+import "./chat-view";
+import "./closed-view";
+import "./contact-form";
+import "./end-form";
+import { define, SessionView } from "./session-view";
+import "./threads-list";
+import { viewStyles } from "./view-styles";
+
+type View = "loading" | "failed" | "threads" | "chat" | "end" | "prechat" | "closed";
+
+/**
+ * The open widget: a header and whichever step of the journey the visitor is at. Loaded only
+ * when the chat is first opened.
+ */
+export class ParleyPanel extends SessionView {
+  static override styles = [
+    viewStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .panel {
+        width: min(380px, calc(100vw - 40px));
+        height: min(620px, calc(100vh - 110px));
+        display: flex;
+        flex-direction: column;
+        background: var(--parley-background, #fff);
+        border-radius: 16px;
+        box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
+        overflow: hidden;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 14px 16px;
+        background: var(--accent);
+        color: var(--accent-text);
+      }
+      .heading {
+        flex: 1;
+        min-width: 0;
+      }
+      h2 {
+        margin: 0;
+        font-size: 17px;
+      }
+      .sub {
+        font-size: 13px;
+        opacity: 0.9;
+      }
+      header button {
+        border: 1px solid rgb(255 255 255 / 0.6);
+        border-radius: 8px;
+        padding: 6px 10px;
+        background: none;
+        color: inherit;
+        font-size: 13px;
+        font-weight: 600;
+        white-space: nowrap;
+      }
+      header .back {
+        border: 0;
+        padding: 6px;
+        font-size: 18px;
+        line-height: 1;
+      }
+      .body {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+        overflow-y: auto;
+      }
+      .body > * {
+        flex: 1;
+        min-height: 0;
+      }
+      .center {
+        margin: auto;
+        padding: 24px;
+        text-align: center;
+        display: flex;
+        flex-direction: column;
+        gap: 12px;
+        align-items: center;
+      }
+      .spinner {
+        width: 28px;
+        height: 28px;
+        border-radius: 50%;
+        border: 3px solid var(--surface);
+        border-top-color: var(--accent);
+        animation: spin 0.8s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      @media (max-width: 480px) {
+        .panel {
+          position: fixed;
+          inset: 0;
+          width: auto;
+          height: auto;
+          border-radius: 0;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .spinner {
+          animation-duration: 3s;
+        }
+      }
+    `,
+  ];
+
+  private shownView: View | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener("visibilitychange", this.onVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    this.session.setViewing(false);
+  }
+
+  private readonly onVisibility = () => this.requestUpdate();
+
+  private get view(): View {
+    const s = this.session;
+    if (!s.loaded) return s.loadFailed ? "failed" : "loading";
+    if (s.showingThreads) return "threads";
+    if (s.current) return s.current.status === "ended" && s.channel?.endForm.enabled ? "end" : "chat";
+    return s.channel?.availability.available ? "prechat" : "closed";
+  }
+
+  protected override updated(): void {
+    const view = this.view;
+    const viewing = view === "chat" && document.visibilityState === "visible";
+    this.session.setViewing(viewing);
+    if (view === this.shownView) return;
+    this.shownView = view;
+    // A new step: put the keyboard (and the screen reader) where that step begins.
+    const step = this.renderRoot.querySelector(".body > *") as (HTMLElement & { focusFirst?: () => Promise<void> }) | null;
+    void step?.focusFirst?.();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.key !== "Escape") return;
+    e.stopPropagation();
+    this.dispatchEvent(new CustomEvent("parley-close-request"));
+  }
+
+  override render() {
+    const s = this.session;
+    const t = s.t.bind(s);
+    const view = this.view;
+    const c = s.current;
+    const live = c && (c.status === "queued" || c.status === "active");
+    return html`
+      <section class="panel" part="panel" role="dialog" aria-labelledby="title" @keydown=${this.onKey}>
+        <header part="header">
+          ${view !== "threads" && view !== "loading" && view !== "failed" && s.threads.length
+            ? html`<button class="back" type="button" aria-label=${t("threads")} title=${t("threads")} @click=${() => s.showThreads()}>
+                <span aria-hidden="true">☰</span>
+              </button>`
+            : nothing}
+          <div class="heading">
+            <h2 id="title">${t("title")}</h2>
+            <p class="sub">${this.subtitle(view)}</p>
+          </div>
+          ${live && view === "chat" ? html`<button type="button" @click=${() => c.end()}>${t("endChat")}</button>` : nothing}
+        </header>
+        <div class="body">${this.renderBody(view)}</div>
+      </section>
+    `;
+  }
+
+  private subtitle(view: View): string {
+    const s = this.session;
+    const c = s.current;
+    if (view === "threads") return s.t("threads");
+    if (view !== "chat" || !c) return "";
+    if (c.connection === "connecting" && c.status === null) return s.t("connecting");
+    if (c.status === "queued") return s.t("waiting");
+    if (c.status === "active" && c.agent) return s.t("chattingWith", { name: c.agent.name });
+    return "";
+  }
+
+  private renderBody(view: View) {
+    const s = this.session;
+    switch (view) {
+      case "loading":
+        return html`<div class="center" role="status" aria-label=${s.t("loading")}><div class="spinner"></div></div>`;
+      case "failed":
+        return html`<div class="center">
+          <p role="alert">${s.t("loadFailed")}</p>
+          <button class="primary" type="button" @click=${() => s.load()}>${s.t("retry")}</button>
+        </div>`;
+      case "threads":
+        return html`<parley-threads-list .session=${s}></parley-threads-list>`;
+      case "chat":
+        return html`<parley-chat-view exportparts="log, composer" .session=${s}></parley-chat-view>`;
+      case "end":
+        return html`<parley-end-form .session=${s}></parley-end-form>`;
+      case "prechat":
+        return html`<parley-contact-form .session=${s} purpose="chat"></parley-contact-form>`;
+      case "closed":
+        return html`<parley-closed-view .session=${s}></parley-closed-view>`;
+    }
+  }
+}
+
+define("parley-panel", ParleyPanel);
