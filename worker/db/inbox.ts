@@ -1,0 +1,155 @@
+import { z } from "zod";
+import type { ConsoleInboxQuery, ConversationDetail, InboxConversation } from "../../protocol/console";
+import { attention } from "../../protocol/console";
+import { locale } from "../../protocol/channel";
+import { conversationStatus } from "../../protocol/frames";
+import { ftsQuery } from "./console-search";
+
+const inboxRow = z.object({
+  id: z.string(),
+  channel_id: z.string(),
+  subject: z.string(),
+  topic: z.string().nullable(),
+  status: conversationStatus,
+  attention,
+  archived: z.number(),
+  created_at: z.number(),
+  last_message_at: z.number().nullable(),
+  last_author_name: z.string().nullable(),
+  activity_at: z.number(),
+  contact_id: z.string(),
+  contact_name: z.string(),
+  contact_email: z.string(),
+  account_id: z.string().nullable(),
+  account_name: z.string().nullable(),
+  agent_id: z.string().nullable(),
+  agent_name: z.string().nullable(),
+  unread: z.number(),
+});
+
+/**
+ * A conversation with its contact, account, responsible agent and how many messages the reading
+ * agent (the first bound parameter) has not read: those after their read mark that others wrote.
+ */
+const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.attention, c.archived, c.created_at,
+  c.last_message_at, c.last_author_name, c.activity_at, c.request_note, c.locale,
+  ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.account_id, a.name AS account_name,
+  c.agent_id, ag.name AS agent_name,
+  (SELECT COUNT(*) FROM messages m
+    WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND m.seq > COALESCE(r.read_seq, 0)
+      AND m.author_type != 'system' AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id)) AS unread
+  FROM (SELECT ? AS agent_id) r0
+  JOIN conversations c
+  JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
+  LEFT JOIN accounts a ON a.workspace_id = ct.workspace_id AND a.id = ct.account_id
+  LEFT JOIN agents ag ON ag.workspace_id = c.workspace_id AND ag.id = c.agent_id
+  LEFT JOIN conversation_reads r ON r.workspace_id = c.workspace_id AND r.conversation_id = c.id AND r.agent_id = r0.agent_id`;
+
+function toInboxConversation(row: unknown): InboxConversation {
+  const r = inboxRow.parse(row);
+  return {
+    id: r.id,
+    channelId: r.channel_id,
+    subject: r.subject,
+    topic: r.topic,
+    status: r.status,
+    attention: r.attention,
+    archived: r.archived === 1,
+    createdAt: r.created_at,
+    lastMessageAt: r.last_message_at,
+    lastAuthorName: r.last_author_name,
+    activityAt: r.activity_at,
+    unread: r.unread,
+    responsibleAgent: r.agent_id ? { id: r.agent_id, name: r.agent_name ?? "" } : null,
+    contact: {
+      id: r.contact_id,
+      name: r.contact_name,
+      email: r.contact_email,
+      account: r.account_id ? { id: r.account_id, name: r.account_name ?? "" } : null,
+    },
+  };
+}
+
+/**
+ * One page of the inbox, latest activity first. The cursor is the last row's (activity, id), so a
+ * thread that moves to the top while someone pages is neither skipped nor shown twice below.
+ */
+export async function listInboxPage(
+  db: D1Database,
+  workspaceId: string,
+  agentId: string,
+  query: ConsoleInboxQuery,
+): Promise<{ conversations: InboxConversation[]; nextCursor: string | null }> {
+  const where = ["c.workspace_id = ?"];
+  const params: (string | number)[] = [agentId, workspaceId];
+  if (query.filter === "active") where.push("c.archived = 0");
+  if (query.filter === "archived") where.push("c.archived = 1");
+  if (query.attention) {
+    where.push("c.attention = ?");
+    params.push(query.attention);
+  }
+  if (query.accountId) {
+    where.push("ct.account_id = ?");
+    params.push(query.accountId);
+  }
+  if (query.cursor) {
+    where.push("(c.activity_at < ? OR (c.activity_at = ? AND c.id < ?))");
+    params.push(query.cursor.activityAt, query.cursor.activityAt, query.cursor.id);
+  }
+  const match = query.q ? ftsQuery(query.q) : null;
+  if (query.q && !match) return { conversations: [], nextCursor: null };
+  if (match) {
+    where.push(`c.id IN (
+      SELECT conversation_id FROM conversations_fts WHERE conversations_fts MATCH ? AND workspace_id = ?
+      UNION SELECT conversation_id FROM messages_fts WHERE messages_fts MATCH ? AND workspace_id = ?
+      UNION SELECT c2.id FROM conversations c2 WHERE c2.workspace_id = ? AND c2.contact_id IN (
+        SELECT contact_id FROM contacts_fts WHERE contacts_fts MATCH ? AND workspace_id = ?))`);
+    params.push(match, workspaceId, match, workspaceId, workspaceId, match, workspaceId);
+  }
+  const unreadOnly = query.filter === "unread" ? "WHERE unread > 0" : "";
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM (${ROW_SELECT} WHERE ${where.join(" AND ")}) ${unreadOnly} ORDER BY activity_at DESC, id DESC LIMIT ?`,
+    )
+    .bind(...params, query.limit + 1)
+    .all();
+  const rows = results.slice(0, query.limit).map(toInboxConversation);
+  const last = rows.at(-1);
+  return { conversations: rows, nextCursor: results.length > query.limit && last ? `${last.activityAt}~${last.id}` : null };
+}
+
+export async function getConversationDetail(
+  db: D1Database,
+  workspaceId: string,
+  agentId: string,
+  conversationId: string,
+): Promise<ConversationDetail | null> {
+  const row = await db
+    .prepare(`${ROW_SELECT} WHERE c.workspace_id = ? AND c.id = ?`)
+    .bind(agentId, workspaceId, conversationId)
+    .first<Record<string, unknown>>();
+  if (!row) return null;
+  const parsedLocale = locale.safeParse(row.locale);
+  return {
+    ...toInboxConversation(row),
+    requestNote: z.string().parse(row.request_note),
+    locale: parsedLocale.success ? parsedLocale.data : null,
+  };
+}
+
+/** Moves the agent's read mark forward (never back) and clears their notification for the thread. */
+export async function markRead(db: D1Database, workspaceId: string, agentId: string, conversationId: string, seq: number) {
+  const now = Date.now();
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO conversation_reads (workspace_id, conversation_id, agent_id, read_seq, read_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (workspace_id, conversation_id, agent_id) DO UPDATE SET
+           read_seq = MAX(read_seq, excluded.read_seq), read_at = excluded.read_at`,
+      )
+      .bind(workspaceId, conversationId, agentId, seq, now),
+    db
+      .prepare("UPDATE notifications SET seen_at = ? WHERE workspace_id = ? AND agent_id = ? AND conversation_id = ?")
+      .bind(now, workspaceId, agentId, conversationId),
+  ]);
+}

@@ -1,0 +1,136 @@
+import { Hono, type Context } from "hono";
+import { agentStartRequest, conversationUpdate, notifyAdminsRequest, transcriptRequest } from "../../protocol/console";
+import type { Message } from "../../protocol/frames";
+import { HISTORY_PAGE_SIZE } from "../../protocol/limits";
+import type { AppEnv } from "../app-env";
+import { getAgent } from "../db/agents";
+import { findChannel } from "../db/channels";
+import { startConversation } from "../conversations/start";
+import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
+import { getConversationDetail } from "../db/inbox";
+import { alertAdmins } from "../db/notifications";
+import { queueEmail } from "../email/outbox";
+import { HttpError, notFound } from "../http/errors";
+import { parseBody } from "../http/validate";
+import { roomFor } from "../rooms";
+import { checkMessageLength } from "../visitors/prechat";
+import { conversationForAgent } from "./console-access";
+
+/** What an agent does to a thread besides writing in it: start, status, assign, archive, end, email, alert. */
+export const threadRoutes = new Hono<AppEnv>();
+
+async function workspaceAgent(c: Context<AppEnv>, agentId: string) {
+  const found = await getAgent(c.env.DB, c.get("workspaceId"), agentId);
+  if (!found) throw new HttpError(400, "invalid_request", "responsibleAgentId: no such agent in this workspace");
+  return found;
+}
+
+async function detailOf(c: Context<AppEnv>, conversationId: string) {
+  const agent = c.get("agent");
+  const detail = await getConversationDetail(c.env.DB, agent.workspaceId, agent.id, conversationId);
+  if (!detail) throw notFound("conversation");
+  return detail;
+}
+
+threadRoutes.post("/conversations", async (c) => {
+  const input = await parseBody(c, agentStartRequest);
+  const agent = c.get("agent");
+  const channel = await findChannel(c.env.DB, agent.workspaceId, input.channelId);
+  if (!channel) throw new HttpError(400, "invalid_request", "channelId: no such channel in this workspace");
+  checkMessageLength(channel.config, input.message.body);
+  const responsible = input.responsibleAgentId ? await workspaceAgent(c, input.responsibleAgentId) : agent;
+  // The first message is the starting agent's own; responsibility can go to a colleague.
+  const conversation = await startConversation(c.env, {
+    channel,
+    contact: input.contact,
+    subject: input.subject,
+    message: input.message,
+    agent: { id: agent.id, name: agent.name },
+  });
+  if (responsible.id !== agent.id) {
+    await roomFor(c.env, conversation.id).assign({ id: responsible.id, name: responsible.name });
+    await setResponsibleAgent(c.env.DB, agent.workspaceId, conversation.id, responsible.id);
+  }
+  if (input.attention !== "attentive") {
+    await updateConversationFlags(c.env.DB, agent.workspaceId, conversation.id, { attention: input.attention });
+  }
+  return c.json({ conversation: await detailOf(c, conversation.id) }, 201);
+});
+
+threadRoutes.patch("/conversations/:id", async (c) => {
+  const update = await parseBody(c, conversationUpdate);
+  const conversation = await conversationForAgent(c);
+  const { workspaceId } = c.get("agent");
+  if (update.responsibleAgentId) {
+    const target = await workspaceAgent(c, update.responsibleAgentId);
+    await roomFor(c.env, conversation.id).assign({ id: target.id, name: target.name });
+    await setResponsibleAgent(c.env.DB, workspaceId, conversation.id, target.id);
+  }
+  if (update.attention !== undefined || update.archived !== undefined) {
+    await updateConversationFlags(c.env.DB, workspaceId, conversation.id, update);
+  }
+  return c.json({ conversation: await detailOf(c, conversation.id) });
+});
+
+threadRoutes.post("/conversations/:id/end", async (c) => {
+  const agent = c.get("agent");
+  const conversation = await conversationForAgent(c);
+  const result = await roomFor(c.env, conversation.id).end({ role: "agent", id: agent.id, name: agent.name });
+  if (!result.ok) throw new HttpError(409, result.code, result.message);
+  return c.body(null, 204);
+});
+
+async function wholeHistory(c: Context<AppEnv>, conversationId: string): Promise<Message[]> {
+  const room = roomFor(c.env, conversationId);
+  const all: Message[] = [];
+  for (;;) {
+    const page = await room.history(all.at(-1)?.seq ?? 0, HISTORY_PAGE_SIZE);
+    all.push(...page);
+    if (page.length < HISTORY_PAGE_SIZE) return all;
+  }
+}
+
+threadRoutes.post("/conversations/:id/transcript", async (c) => {
+  const input = await parseBody(c, transcriptRequest);
+  const conversation = await conversationForAgent(c);
+  const to = input.to ?? conversation.contact.email;
+  const messages = await wholeHistory(c, conversation.id);
+  // Asking again before anything new was written sends nothing new.
+  await queueEmail(
+    c.env,
+    {
+      workspaceId: c.get("workspaceId"),
+      to,
+      locale: conversation.locale ?? "en",
+      idempotencyKey: `console-transcript:${conversation.id}:${messages.at(-1)?.seq ?? 0}:${to.toLowerCase()}`,
+    },
+    {
+      template: "transcript",
+      data: {
+        conversationId: conversation.id,
+        subject: conversation.subject,
+        lines: messages.map((m) => ({
+          author: m.author.name,
+          body: m.body || (m.attachment ? `[${m.attachment.name}]` : ""),
+          createdAt: m.createdAt,
+        })),
+      },
+    },
+  );
+  return c.json({ to });
+});
+
+threadRoutes.post("/conversations/:id/notify-admins", async (c) => {
+  const { note } = await parseBody(c, notifyAdminsRequest);
+  const conversation = await conversationForAgent(c);
+  const notified = await alertAdmins(c.env, {
+    workspaceId: c.get("workspaceId"),
+    conversationId: conversation.id,
+    subject: conversation.subject,
+    contact: `${conversation.contact.name} <${conversation.contact.email}>`,
+    from: c.get("agent"),
+    note,
+    consoleUrl: `${new URL(c.req.url).origin}/console#c=${encodeURIComponent(conversation.id)}`,
+  });
+  return c.json({ notified });
+});
