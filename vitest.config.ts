@@ -11,7 +11,7 @@ export default defineConfig({
         bindings: {
           TOKEN_SECRET: "test-secret-test-secret-test-secret-0123",
           PARLEY_ENV: "test",
-          // Never a real resolver in tests: the MX tests answer it by mocking fetch.
+          // Never a real resolver in tests: test/workers/setup.ts answers it.
           DOH_URL: "https://doh.invalid/dns-query",
           TEST_MIGRATIONS: migrations,
         },
@@ -20,6 +20,6 @@ export default defineConfig({
   ],
   test: {
     include: ["test/workers/**/*.test.ts"],
-    setupFiles: ["test/workers/apply-migrations.ts"],
+    setupFiles: ["test/workers/setup.ts"],
   },
 });

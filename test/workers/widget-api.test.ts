@@ -123,13 +123,13 @@ describe("pre-chat checks", () => {
   it("refuses an email whose domain cannot receive mail, and creates nothing", async () => {
     const ws = await createWorkspace();
     await agentOnline(ws);
-    const fetchSpy = vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ Status: 3 }));
+    const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ Status: 3 }));
     const res = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, start({ email: "ann@no-such-domain.example" }));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       error: { code: "email_undeliverable", message: "email: no-such-domain.example cannot receive email; check the address" },
     });
-    expect(String(fetchSpy.mock.calls[0]?.[0])).toContain("name=no-such-domain.example&type=MX");
+    expect(fetchSpy.mock.calls.some(([url]) => String(url).includes("name=no-such-domain.example&type=MX"))).toBe(true);
     const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversations WHERE workspace_id = ?").bind(ws.workspaceId).first<{ n: number }>();
     expect(count?.n).toBe(0);
   });
@@ -139,17 +139,18 @@ describe("pre-chat checks", () => {
     await agentOnline(ws);
     const failing = vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("network down"));
     expect((await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, start({ email: "a@offline.example" }))).status).toBe(201);
-    failing.mockResolvedValue(Response.json({ Status: 0, Answer: [{ type: 15, data: "10 mx.mail.example." }] }));
+    failing.mockImplementation(async () => Response.json({ Status: 0, Answer: [{ type: 15, data: "10 mx.mail.example." }] }));
     expect((await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, start({ email: "b@mail.example" }))).status).toBe(201);
-    const calls = failing.mock.calls.length;
+    const lookups = () => failing.mock.calls.filter(([url]) => String(url).includes("name=mail.example")).length;
+    expect(lookups()).toBe(1);
     expect((await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, start({ email: "c@mail.example" }))).status).toBe(201);
-    expect(failing.mock.calls.length).toBe(calls);
+    expect(lookups()).toBe(1);
   });
 
   it("treats a null MX (RFC 7505) as a domain that takes no mail", async () => {
     const ws = await createWorkspace();
     await agentOnline(ws);
-    vi.spyOn(globalThis, "fetch").mockResolvedValue(Response.json({ Status: 0, Answer: [{ type: 15, data: "0 ." }] }));
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json({ Status: 0, Answer: [{ type: 15, data: "0 ." }] }));
     const res = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, start({ email: "x@nullmx.example" }));
     expect(((await res.json()) as ErrorBody).error.code).toBe("email_undeliverable");
   });
