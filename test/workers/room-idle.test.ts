@@ -1,0 +1,97 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import { TestSocket } from "./fixtures";
+import {
+  acceptedConversation,
+  fireTimer,
+  liveConversation,
+  sendAndExpectError,
+  sendMessage,
+  settled,
+  silenceRooms,
+  timer,
+} from "./room-helpers";
+
+afterEach(silenceRooms);
+
+const MINUTE = 60_000;
+
+describe("visitor inactivity", () => {
+  it("starts counting when an agent answers, warns a minute before, then closes the chat", async () => {
+    const { visitor, agentSocket, room } = await acceptedConversation();
+    const before = Date.now();
+    await sendMessage(agentSocket, "How can I help?");
+    const closesAt = (await timer(room, "idle_close"))!;
+    expect(closesAt).toBeGreaterThanOrEqual(before + 10 * MINUTE);
+    expect(closesAt).toBeLessThan(Date.now() + 10 * MINUTE + 1000);
+    expect(await timer(room, "idle_warning")).toBe(closesAt - MINUTE);
+
+    await fireTimer(room, "idle_warning");
+    expect(await visitor.next((f) => f.type === "idle_warning")).toEqual({ type: "idle_warning", closesAt });
+    await settled(agentSocket);
+    expect(agentSocket.ofType("idle_warning")).toEqual([]);
+    expect((await room.snapshot()).status).toBe("active");
+
+    await fireTimer(room, "idle_close");
+    const ended = await visitor.next<"message">((f) => f.type === "message" && f.message.event?.kind === "ended");
+    expect(ended.message).toMatchObject({ body: "Chat closed after inactivity", event: { reason: "idle" } });
+    for (const socket of [visitor, agentSocket]) {
+      await socket.next((f) => f.type === "status" && f.status === "ended" && f.endedBy === "idle");
+    }
+    // A chat closed for inactivity does not come back with "Back to chat".
+    expect((await sendAndExpectError(visitor, { type: "reopen" })).code).toBe("not_allowed");
+  });
+
+  it("stops counting when the visitor writes", async () => {
+    const { visitor, agentSocket, room } = await acceptedConversation();
+    await sendMessage(agentSocket, "Anything else?");
+    expect(await timer(room, "idle_close")).not.toBeNull();
+    await sendMessage(visitor, "Yes, one thing");
+    expect(await timer(room, "idle_close")).toBeNull();
+    expect(await timer(room, "idle_warning")).toBeNull();
+  });
+
+  it("starts over while the visitor is typing", async () => {
+    const { visitor, agentSocket, room } = await acceptedConversation();
+    await sendMessage(agentSocket, "Take your time");
+    // Nine minutes later, as far as the room can tell:
+    await runInDurableObject(room, (_room, state) => {
+      state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ? WHERE name LIKE 'idle_%'", 9 * MINUTE);
+    });
+    visitor.send({ type: "typing", active: true });
+    await settled(visitor);
+    expect(await timer(room, "idle_close")).toBeGreaterThan(Date.now() + 9 * MINUTE);
+  });
+
+  it("does not run while the conversation waits for an agent", async () => {
+    const { agentSocket, room } = await liveConversation();
+    await sendMessage(agentSocket, "Someone will be with you shortly");
+    expect(await timer(room, "idle_close")).toBeNull();
+  });
+
+  it("follows the channel's idle time", async () => {
+    const { agentSocket, room } = await acceptedConversation({ idleMinutes: 3 });
+    await sendMessage(agentSocket, "Hello");
+    expect(await timer(room, "idle_close")).toBeLessThan(Date.now() + 3 * MINUTE + 1000);
+  });
+
+  it("survives an eviction, and warns a visitor who reconnects after the warning", async () => {
+    const { conversation, token, visitor, agentSocket, room } = await acceptedConversation();
+    await sendMessage(agentSocket, "Still there?");
+    await evictDurableObject(room);
+    await fireTimer(room, "idle_warning");
+    const warning = await visitor.next<"idle_warning">((f) => f.type === "idle_warning");
+    visitor.close();
+    const back = await TestSocket.visitor(conversation.id, token);
+    expect(await back.next((f) => f.type === "idle_warning")).toEqual(warning);
+
+    // Writing now keeps the chat open: the close is called off.
+    const from = back.frames.length;
+    await sendMessage(back, "Yes!");
+    expect(await timer(room, "idle_close")).toBeNull();
+    expect((await room.snapshot()).status).toBe("active");
+    await settled(back);
+    expect(back.frames.slice(from).filter((f) => f.type === "status")).toEqual([]);
+    await agentSocket.next((f) => f.type === "message" && f.message.body === "Yes!");
+  });
+});
