@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
+import type { AgentRef } from "../protocol/frames";
 import {
   enqueueItem,
   lobbyClientFrame,
-  type AgentRef,
   type EnqueueItem,
   type LobbyErrorCode,
   type LobbyServerFrame,
@@ -10,10 +10,10 @@ import {
 import { MAX_FRAME_BYTES } from "../protocol/limits";
 import { describeZodError } from "../worker/http/errors";
 import type { Env } from "../worker/env";
+import { roomFor } from "../worker/rooms";
 import { LOBBY_AGENT_HEADER, lobbyAgent, type LobbyAgent } from "./lobby-agent";
 import { offeredTo, queueFor } from "./lobby-routing";
 import { LobbyStore, type QueueRow } from "./lobby-store";
-import { queuedRoomFor } from "./lobby-rooms";
 
 const PUSH_TIMER = "push";
 const MAX_PUSH_BACKOFF_MS = 5 * 60_000;
@@ -151,14 +151,14 @@ export class ChannelLobby extends DurableObject<Env> {
     await pushing;
     if (accepted === "failed") return this.pushPositions();
     // After the queue's own pushes, so a late position can never land after this null.
-    await queuedRoomFor(this.env, conversationId)
+    await roomFor(this.env, conversationId)
       .setQueuePosition(null)
       .catch((err: unknown) => console.error("clearing the queue position failed", conversationId, err));
   }
 
   private async handToRoom(row: QueueRow, agent: AgentRef): Promise<"accepted" | "ended" | "failed"> {
     try {
-      return (await queuedRoomFor(this.env, row.conversationId).accept(agent)) ? "accepted" : "ended";
+      return (await roomFor(this.env, row.conversationId).accept(agent)) ? "accepted" : "ended";
     } catch (err) {
       console.error("accept failed in the room", row.conversationId, err);
       this.store.restore(row);
@@ -195,7 +195,7 @@ export class ChannelLobby extends DurableObject<Env> {
     );
     const results = await Promise.allSettled(
       changed.map(async ({ conversationId, position }) => {
-        await queuedRoomFor(this.env, conversationId).setQueuePosition(position);
+        await roomFor(this.env, conversationId).setQueuePosition(position);
         this.store.markPushed(conversationId, position);
       }),
     );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentRef } from "../protocol/lobby";
+import { agentRef } from "../protocol/frames";
 
 /**
  * Who is on a lobby socket, and for which channel. The Worker authenticates the agent, checks the

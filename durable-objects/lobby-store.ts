@@ -1,4 +1,5 @@
-import type { AgentRef, QueuedItem } from "../protocol/lobby";
+import type { AgentRef } from "../protocol/frames";
+import type { QueuedItem } from "../protocol/lobby";
 
 /**
  * The lobby's own SQLite: each agent's "Available for chat" switch, the waiting queue in enqueue

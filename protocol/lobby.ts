@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { agentRef } from "./frames";
 
 /**
  * The WebSocket protocol between the agent console and a channel's lobby (one `ChannelLobby`
  * Durable Object per channel), and the queue contract the Worker and rooms call it with.
  * docs/lobby-protocol.md describes it; this module is the single definition.
  */
-
-export const agentRef = z.object({ id: z.string(), name: z.string() });
 
 /** What a room or the Worker puts in the queue. Routing: see `assignedAgentId` and `teamAgentIds`. */
 export const enqueueItem = z.object({
@@ -85,7 +84,6 @@ export const lobbyServerFrame = z.discriminatedUnion("type", [
 export const consoleChannel = z.object({ id: z.string(), key: z.string(), name: z.string() });
 export const channelListResponse = z.object({ channels: z.array(consoleChannel) });
 
-export type AgentRef = z.infer<typeof agentRef>;
 export type EnqueueItem = z.input<typeof enqueueItem>;
 export type QueuedItem = z.infer<typeof enqueueItem>;
 export type QueueEntry = z.infer<typeof queueEntry>;
