@@ -3,6 +3,7 @@ import type { AppEnv } from "./app-env";
 import { errorResponse } from "./http/errors";
 import { apiV1Routes } from "./routes/api-v1";
 import { attachmentRoutes } from "./routes/attachments";
+import { hookRoutes } from "./routes/hooks";
 import { consoleRoutes } from "./routes/console";
 import { consoleAdminRoutes } from "./routes/console-admin";
 import { lobbyRoutes } from "./routes/lobby";
@@ -17,6 +18,7 @@ app.route("/api/console", lobbyRoutes);
 app.route("/api/console/admin", consoleAdminRoutes);
 app.route("/api/v1", apiV1Routes);
 app.route("/api/attachments", attachmentRoutes);
+app.route("/hooks", hookRoutes);
 app.route("/", pageRoutes);
 
 app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: `no route ${c.req.method} ${c.req.path}` } }, 404));

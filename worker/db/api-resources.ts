@@ -98,14 +98,6 @@ export async function listConversationResources(
   return { conversations: page.map(({ activityAt: _, ...r }) => r), nextCursor };
 }
 
-export async function setArchived(db: D1Database, workspaceId: string, id: string, archived: boolean): Promise<void> {
-  await db.prepare("UPDATE conversations SET archived = ? WHERE workspace_id = ? AND id = ?").bind(archived ? 1 : 0, workspaceId, id).run();
-}
-
-export async function setAttention(db: D1Database, workspaceId: string, id: string, attention: "attentive" | "answered"): Promise<void> {
-  await db.prepare("UPDATE conversations SET attention = ? WHERE workspace_id = ? AND id = ?").bind(attention, workspaceId, id).run();
-}
-
 const contactRow = z.object({
   id: z.string(),
   external_id: z.string().nullable(),

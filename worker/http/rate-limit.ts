@@ -6,6 +6,8 @@ export type Limit = { name: string; max: number; windowSeconds: number };
 export const LIMITS = {
   startConversation: { name: "conv", max: 6, windowSeconds: 12 * 3600 },
   signIn: { name: "signin", max: 10, windowSeconds: 15 * 60 },
+  /** Per workspace, across all of its API keys. */
+  api: { name: "api", max: 600, windowSeconds: 60 },
 } satisfies Record<string, Limit>;
 
 /**

@@ -1,34 +1,28 @@
 import { Hono } from "hono";
-import { z } from "zod";
-import { inboxQuery } from "../../protocol/api";
 import type { AppEnv } from "../app-env";
+import { conversationRoutes } from "../api/conversation-routes";
+import { directoryRoutes } from "../api/directory-routes";
+import { idempotency } from "../api/idempotency";
+import { openApiDocument } from "../api/openapi";
+import { referencePage } from "../api/reference-page";
+import { mount } from "../api/route";
+import { webhookRoutes } from "../api/webhook-routes";
 import { requireApiKey } from "../auth/middleware";
-import { getConversation, listInbox } from "../db/conversations";
-import { notFound } from "../http/errors";
-import { parseQuery } from "../http/validate";
-import { roomFor } from "../rooms";
+import { enforceLimit, LIMITS } from "../http/rate-limit";
+
+const routes = [...conversationRoutes, ...directoryRoutes, ...webhookRoutes];
 
 /** The integrator's REST API, scoped to the API key's workspace. */
 export const apiV1Routes = new Hono<AppEnv>();
 
+// The description of the API is public; everything else needs a key.
+apiV1Routes.get("/openapi.json", (c) => c.json(openApiDocument(routes, `${new URL(c.req.url).origin}/api/v1`)));
+apiV1Routes.get("/docs", (c) => c.html(referencePage(openApiDocument(routes, `${new URL(c.req.url).origin}/api/v1`))));
+
 apiV1Routes.use("*", requireApiKey);
-
-apiV1Routes.get("/conversations", async (c) => {
-  const query = parseQuery(c, inboxQuery);
-  return c.json({ conversations: await listInbox(c.env.DB, c.get("workspaceId"), query) });
+apiV1Routes.use("*", async (c, next) => {
+  await enforceLimit(c.env.DB, LIMITS.api, c.get("workspaceId"));
+  await next();
 });
-
-apiV1Routes.get("/conversations/:id", async (c) => {
-  const conversation = await getConversation(c.env.DB, c.get("workspaceId"), c.req.param("id"));
-  if (!conversation) throw notFound("conversation");
-  return c.json({ conversation });
-});
-
-const messagesQuery = z.object({ since: z.coerce.number().int().min(0).default(0) });
-
-apiV1Routes.get("/conversations/:id/messages", async (c) => {
-  const { since } = parseQuery(c, messagesQuery);
-  const conversation = await getConversation(c.env.DB, c.get("workspaceId"), c.req.param("id"));
-  if (!conversation) throw notFound("conversation");
-  return c.json({ messages: await roomFor(c.env, conversation.id).history(since) });
-});
+apiV1Routes.use("*", idempotency);
+mount(apiV1Routes, routes);

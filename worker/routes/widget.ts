@@ -6,18 +6,16 @@ import { signConversationToken, verifyConversationToken } from "../auth/conversa
 import { verifyIdentity } from "../auth/identity";
 import { channelAvailability } from "../channels/availability";
 import { findChannel, findChannelByKey, type Channel } from "../db/channels";
-import { resolveContact } from "../db/contacts";
 import { listContactThreads } from "../db/conversations";
 import { startConversation, subjectOf } from "../conversations/start";
 import { searchFaqs } from "../db/faqs";
-import { createTicket } from "../db/tickets";
-import { queueEmail } from "../email/outbox";
 import { HttpError } from "../http/errors";
 import { clientAddress, enforceLimit, LIMITS } from "../http/rate-limit";
 import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket, roomFor } from "../rooms";
 import { storeUpload } from "../attachments/upload";
 import { checkEmailDomain } from "../visitors/email-domain";
+import { createTicketFor } from "../visitors/tickets";
 import { checkMessageLength, checkPreChat } from "../visitors/prechat";
 import { allowOrigin, channelForVisitor, conversationForVisitor } from "../visitors/visitor-access";
 
@@ -130,22 +128,13 @@ widgetRoutes.post("/channels/:key/tickets", async (c) => {
   checkMessageLength(channel.config, input.question, "question");
   await requireDeliverable(c.env, input.email);
   await enforceLimit(c.env.DB, LIMITS.startConversation, clientAddress(c.req.raw.headers));
-  const contact = await resolveContact(c.env.DB, channel.workspaceId, { name: input.name, email: input.email });
-  if (contact.create) await contact.create.run();
-  const ticket = await createTicket(c.env.DB, {
-    workspaceId: channel.workspaceId,
-    channelId: channel.id,
-    contactId: contact.id,
+  const ticket = await createTicketFor(c.env, channel, {
+    contact: { name: input.name, email: input.email },
+    question: input.question,
     topic: prechat.topic,
     fields: prechat.fields,
     locale: input.locale,
-    question: input.question,
   });
-  await queueEmail(
-    c.env,
-    { workspaceId: channel.workspaceId, to: input.email, locale: input.locale ?? "en", idempotencyKey: `ticket:${ticket.id}` },
-    { template: "ticket_receipt", data: { reference: ticket.reference, question: input.question, contactName: contact.name } },
-  );
   return c.json({ ticket }, 201);
 });
 

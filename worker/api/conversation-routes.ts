@@ -1,0 +1,216 @@
+import type { Context } from "hono";
+import {
+  conversationPage,
+  conversationResource,
+  createConversationBody,
+  listConversationsQuery,
+  listMessagesQuery,
+  messagePage,
+  postMessageBody,
+  transcriptResource,
+  updateConversationBody,
+} from "../../protocol/api-v1";
+import { messageSchema } from "../../protocol/frames";
+import type { AppEnv } from "../app-env";
+import { startConversation, subjectOf } from "../conversations/start";
+import { getAgent } from "../db/agents";
+import { decodeCursor, findFirstChannelId, getConversationResource, listConversationResources } from "../db/api-resources";
+import { findChannel } from "../db/channels";
+import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
+import { HttpError, notFound } from "../http/errors";
+import { roomFor } from "../rooms";
+import { emitEvents } from "../webhooks/emit";
+import { checkMessageLength } from "../visitors/prechat";
+import { route } from "./route";
+import { deleteConversation } from "../conversations/delete";
+
+const TAG = "Conversations";
+
+async function conversationOr404(c: Context<AppEnv>, id: string) {
+  const conversation = await getConversationResource(c.env.DB, c.get("workspaceId"), id);
+  if (!conversation) throw notFound("conversation");
+  return conversation;
+}
+
+async function agentOr400(c: Context<AppEnv>, agentId: string) {
+  const agent = await getAgent(c.env.DB, c.get("workspaceId"), agentId);
+  if (!agent) throw new HttpError(400, "invalid_request", "agentId: no such agent in this workspace");
+  return agent;
+}
+
+export const conversationRoutes = [
+  route(
+    {
+      method: "get",
+      path: "/conversations",
+      summary: "List conversations, newest activity first",
+      tag: TAG,
+      query: listConversationsQuery,
+      success: { status: 200, description: "A page of conversations", schema: conversationPage },
+      errors: [400],
+    },
+    async (c, { query }) => {
+      const after = decodeCursor(query.cursor);
+      if (after === "invalid") throw new HttpError(400, "invalid_request", "cursor: not a cursor this API gave out");
+      return c.json(
+        await listConversationResources(c.env.DB, c.get("workspaceId"), {
+          status: query.status,
+          archived: query.archived,
+          contactExternalId: query.contactExternalId,
+          limit: query.limit,
+          after,
+        }),
+      );
+    },
+  ),
+  route(
+    {
+      method: "post",
+      path: "/conversations",
+      summary: "Start a conversation for a customer, or a staff-initiated thread",
+      tag: TAG,
+      body: createConversationBody,
+      success: { status: 201, description: "The new conversation", schema: conversationResource },
+      errors: [400, 404],
+    },
+    async (c, { body }) => {
+      const workspaceId = c.get("workspaceId");
+      const channelId = await findFirstChannelId(c.env.DB, workspaceId, body.channel);
+      const channel = channelId ? await findChannel(c.env.DB, workspaceId, channelId) : null;
+      if (!channel) throw new HttpError(400, "invalid_request", body.channel ? "channel: no such channel" : "channel: this workspace has no channel yet");
+      checkMessageLength(channel.config, body.message, "message");
+      const agent = body.initiatedBy === "agent" && body.agentId ? await agentOr400(c, body.agentId) : undefined;
+      const started = await startConversation(c.env, {
+        channel,
+        contact: body.contact,
+        subject: body.subject ?? subjectOf(body.message),
+        message: { clientId: `api-${crypto.randomUUID()}`, body: body.message },
+        agent: agent ? { id: agent.id, name: agent.name } : undefined,
+      });
+      if (body.attention) await updateConversationFlags(c.env.DB, workspaceId, started.id, { attention: body.attention });
+      return c.json(await conversationOr404(c, started.id), 201);
+    },
+  ),
+  route(
+    {
+      method: "get",
+      path: "/conversations/{id}",
+      summary: "Read a conversation",
+      tag: TAG,
+      success: { status: 200, description: "The conversation", schema: conversationResource },
+      errors: [404],
+    },
+    async (c) => c.json(await conversationOr404(c, c.req.param("id")!)),
+  ),
+  route(
+    {
+      method: "patch",
+      path: "/conversations/{id}",
+      summary: "End, archive, assign or mark a conversation",
+      tag: TAG,
+      body: updateConversationBody,
+      success: { status: 200, description: "The updated conversation", schema: conversationResource },
+      errors: [400, 404, 409],
+    },
+    async (c, { body }) => {
+      const workspaceId = c.get("workspaceId");
+      const conversation = await conversationOr404(c, c.req.param("id")!);
+      const room = roomFor(c.env, conversation.id);
+      if (body.agentId) {
+        const agent = await agentOr400(c, body.agentId);
+        await room.assign({ id: agent.id, name: agent.name });
+        await setResponsibleAgent(c.env.DB, workspaceId, conversation.id, agent.id);
+      }
+      if (body.status === "ended" && conversation.status !== "ended") {
+        const ended = await room.end({ role: "agent", id: null, name: "Support" });
+        if (!ended.ok) throw new HttpError(409, ended.code, ended.message);
+      }
+      if (body.attention !== undefined || body.archived !== undefined) {
+        await updateConversationFlags(c.env.DB, workspaceId, conversation.id, body);
+      }
+      if (body.archived === true && !conversation.archived) {
+        await emitEvents(c.env, workspaceId, [
+          { id: `evt_${conversation.id}_archived_${Date.now()}`, type: "conversation.archived", orderingKey: conversation.id, data: { conversation: { id: conversation.id } } },
+        ]);
+      }
+      return c.json(await conversationOr404(c, conversation.id));
+    },
+  ),
+  route(
+    {
+      method: "delete",
+      path: "/conversations/{id}",
+      summary: "Delete a conversation with its messages and files, irreversibly",
+      tag: TAG,
+      success: { status: 204, description: "Deleted" },
+      errors: [404],
+    },
+    async (c) => {
+      const conversation = await conversationOr404(c, c.req.param("id")!);
+      await deleteConversation(c.env, c.get("workspaceId"), conversation.id);
+      return c.body(null, 204);
+    },
+  ),
+  route(
+    {
+      method: "get",
+      path: "/conversations/{id}/messages",
+      summary: "List messages in order, from a sequence number on",
+      tag: TAG,
+      query: listMessagesQuery,
+      success: { status: 200, description: "Messages after `since`", schema: messagePage },
+      errors: [400, 404],
+    },
+    async (c, { query }) => {
+      const conversation = await conversationOr404(c, c.req.param("id")!);
+      const messages = await roomFor(c.env, conversation.id).history(query.since, query.limit + 1);
+      const page = messages.slice(0, query.limit);
+      return c.json({ messages: page, nextSince: messages.length > query.limit ? page.at(-1)!.seq : null });
+    },
+  ),
+  route(
+    {
+      method: "post",
+      path: "/conversations/{id}/messages",
+      summary: "Post a message as an agent or as the customer",
+      tag: TAG,
+      body: postMessageBody,
+      success: { status: 201, description: "The stored message", schema: messageSchema },
+      errors: [400, 404, 409],
+    },
+    async (c, { body }) => {
+      const conversation = await conversationOr404(c, c.req.param("id")!);
+      const channel = await findChannel(c.env.DB, c.get("workspaceId"), conversation.channelId);
+      if (channel) checkMessageLength(channel.config, body.body, "body");
+      const agentId = body.agentId ?? conversation.agentId;
+      const agent = body.author === "agent" && agentId ? await agentOr400(c, agentId) : null;
+      const author =
+        body.author === "customer"
+          ? { type: "visitor" as const, id: null, name: conversation.contact.name }
+          : { type: "agent" as const, id: agent?.id ?? null, name: agent?.name ?? "Support" };
+      const posted = await roomFor(c.env, conversation.id).post(author, body.clientId ?? `api-${crypto.randomUUID()}`, body.body);
+      if (!posted.ok) throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
+      return c.json(posted.message, 201);
+    },
+  ),
+  route(
+    {
+      method: "get",
+      path: "/conversations/{id}/transcript",
+      summary: "The whole conversation as a transcript",
+      tag: TAG,
+      success: { status: 200, description: "Every message, and the same as text", schema: transcriptResource },
+      errors: [404],
+    },
+    async (c) => {
+      const conversation = await conversationOr404(c, c.req.param("id")!);
+      const room = roomFor(c.env, conversation.id);
+      const messages = [];
+      for (let page = await room.history(0); page.length > 0; page = await room.history(page.at(-1)!.seq)) messages.push(...page);
+      const text = messages
+        .map((m) => `[${new Date(m.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC] ${m.author.name}: ${m.body || m.attachment?.name || ""}`)
+        .join("\n");
+      return c.json({ conversationId: conversation.id, subject: conversation.subject, messages, text });
+    },
+  ),
+];
