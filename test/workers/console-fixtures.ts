@@ -1,7 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { hashPassword } from "../../worker/auth/password";
 import { newId } from "../../worker/db/ids";
-import { BASE, call, postJson, type Workspace } from "./fixtures";
+import { roomFor } from "../../worker/rooms";
+import { BASE, call, postJson, startConversation, type Workspace } from "./fixtures";
 
 const OTHER_PASSWORD = "another staple battery";
 let otherHash: Promise<string> | null = null;
@@ -105,3 +107,23 @@ export async function insertThread(
 }
 
 export type ErrorBody = { error: { code: string; message: string } };
+
+const startedRooms: string[] = [];
+
+/** A visitor's chat, as fixtures.startConversation, remembered so `quietRooms` can stop its timers. */
+export async function startChat(ws: Workspace, body?: string) {
+  const started = await startConversation(ws, body);
+  startedRooms.push(started.conversation.id);
+  return started;
+}
+
+export function remember(conversationId: string): void {
+  startedRooms.push(conversationId);
+}
+
+/** Alarms outlive a test; the rooms of a finished test must not wake up in the next one. */
+export async function quietRooms(): Promise<void> {
+  for (const id of startedRooms.splice(0)) {
+    await runInDurableObject(roomFor(env, id), (_room, state) => state.storage.deleteAlarm());
+  }
+}

@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { InboxPage } from "../../protocol/console";
-import { createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
-import { addAgent, agentIdOf, asAgent, historyInD1, insertThread, type ErrorBody } from "./console-fixtures";
+import { createWorkspace, signIn, TestSocket } from "./fixtures";
+import { addAgent, agentIdOf, asAgent, historyInD1, insertThread, quietRooms, startChat, type ErrorBody } from "./console-fixtures";
 
 const subjects = (page: InboxPage) => page.conversations.map((c) => c.subject);
+
+afterEach(quietRooms);
 
 describe("the inbox", () => {
   it("lists threads by latest activity, newest first, with created and last reply", async () => {
@@ -17,7 +19,7 @@ describe("the inbox", () => {
     expect(subjects(page)).toEqual(["newest", "middle", "old"]);
     expect(page.nextCursor).toBeNull();
 
-    const { conversation } = await startConversation(ws, "A brand new question");
+    const { conversation } = await startChat(ws, "A brand new question");
     await historyInD1(ws, conversation.id, 1);
     const after = await agent.json<InboxPage>("/api/console/conversations");
     const top = after.conversations[0]!;
@@ -140,7 +142,7 @@ describe("the inbox", () => {
     const ws = await createWorkspace();
     const cookie = await signIn(ws);
     const agent = asAgent(cookie);
-    const { conversation, token } = await startConversation(ws, "My invoice is wrong");
+    const { conversation, token } = await startChat(ws, "My invoice is wrong");
     const visitor = await TestSocket.visitor(conversation.id, token);
     visitor.send({ type: "send", clientId: crypto.randomUUID(), body: "The amount says zebrafish instead of euros" });
     await historyInD1(ws, conversation.id, 2);
