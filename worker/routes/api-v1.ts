@@ -1,16 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
-import { conversationRoutes } from "../api/conversation-routes";
-import { directoryRoutes } from "../api/directory-routes";
 import { idempotency } from "../api/idempotency";
 import { openApiDocument } from "../api/openapi";
 import { referencePage } from "../api/reference-page";
 import { mount } from "../api/route";
-import { webhookRoutes } from "../api/webhook-routes";
+import { apiRoutes as routes } from "../api/routes";
 import { requireApiKey } from "../auth/middleware";
 import { enforceLimit, LIMITS } from "../http/rate-limit";
-
-const routes = [...conversationRoutes, ...directoryRoutes, ...webhookRoutes];
 
 /** The integrator's REST API, scoped to the API key's workspace. */
 export const apiV1Routes = new Hono<AppEnv>();

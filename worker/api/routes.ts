@@ -1,0 +1,6 @@
+import { conversationRoutes } from "./conversation-routes";
+import { directoryRoutes } from "./directory-routes";
+import { webhookRoutes } from "./webhook-routes";
+
+/** Every /api/v1 endpoint, in the order the reference lists them. */
+export const apiRoutes = [...conversationRoutes, ...directoryRoutes, ...webhookRoutes];
