@@ -63,7 +63,7 @@ export class ChannelLobby extends DurableObject<Env> {
 
     const before = this.availableAgents().size;
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [who.agent.id]);
+    this.ctx.acceptWebSocket(server);
     server.serializeAttachment(who);
     if (this.availableAgents().size !== before) this.broadcastState();
     else this.sendState(server);
