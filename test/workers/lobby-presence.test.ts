@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { channelConfig } from "../../protocol/channel";
+import { channelAvailability } from "../../worker/channels/availability";
 import { call, createWorkspace, signIn } from "./fixtures";
 import { addAgent, availableCountBecomes, errorAfter, lobbyOf, openLobby, setAvailable, stateAfter } from "./lobby-helpers";
 
@@ -112,6 +115,25 @@ describe("Available for chat", () => {
     await socket.next((f) => f.type === "pong");
     expect(socket.ofType("lobby")).toHaveLength(1);
     expect(await lobbyOf(ws.channelId).availableAgentCount()).toBe(0);
+    socket.close();
+  });
+
+  it("decides whether a visitor can start a chat: closed outside opening hours, else nobody there until an agent is available", async () => {
+    const ws = await createWorkspace();
+    const weekdays = channelConfig.parse({
+      openingHours: { timeZone: "Europe/Helsinki", days: { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]] } },
+    });
+    const channel = { id: ws.channelId, config: weekdays };
+    const sundayNoon = new Date("2025-06-15T09:00:00Z");
+    const mondayNoon = new Date("2025-06-16T09:00:00Z");
+    expect(await channelAvailability(env, channel, sundayNoon)).toEqual({ available: false, reason: "closed" });
+    expect(await channelAvailability(env, channel, mondayNoon)).toEqual({ available: false, reason: "no_agents" });
+
+    const socket = await openLobby(ws.channelId, await signIn(ws));
+    await setAvailable(socket, true);
+    expect(await channelAvailability(env, channel, mondayNoon)).toEqual({ available: true, reason: null });
+    expect(await channelAvailability(env, channel, sundayNoon)).toEqual({ available: false, reason: "closed" });
+    expect(await channelAvailability(env, { id: ws.channelId, config: channelConfig.parse({}) })).toEqual({ available: true, reason: null });
     socket.close();
   });
 });
