@@ -26,10 +26,15 @@ import { deleteConversation } from "../conversations/delete";
 
 const TAG = "Conversations";
 
+/**
+ * The conversation as its room sees it now: D1 receives the room's state on the room's next alarm,
+ * so a read right after a change overlays the live status, agent and feedback.
+ */
 async function conversationOr404(c: Context<AppEnv>, id: string) {
   const conversation = await getConversationResource(c.env.DB, c.get("workspaceId"), id);
   if (!conversation) throw notFound("conversation");
-  return conversation;
+  const live = await roomFor(c.env, id).snapshot();
+  return { ...conversation, status: live.status, agentId: live.agent?.id ?? conversation.agentId, feedback: live.feedback };
 }
 
 async function agentOr400(c: Context<AppEnv>, agentId: string) {
