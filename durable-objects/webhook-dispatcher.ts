@@ -187,7 +187,8 @@ export class WebhookDispatcher extends DurableObject<Env> {
       await this.ctx.storage.deleteAlarm();
       return;
     }
+    const due = Math.max(next, Date.now());
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next || current < Date.now()) await this.ctx.storage.setAlarm(next);
+    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
   }
 }
