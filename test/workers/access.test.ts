@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signConversationToken } from "../../worker/auth/conversation-token";
-import { call, createWorkspace, postJson, signIn, startConversation, TestSocket } from "./fixtures";
+import { agentOnline, call, createWorkspace, postJson, signIn, startConversation, TestSocket } from "./fixtures";
 
 async function socketStatus(path: string, headers: Record<string, string> = {}): Promise<number> {
   const res = await call(path, { headers: { upgrade: "websocket", ...headers } });
@@ -95,6 +95,7 @@ describe("who may read and join a conversation", () => {
 
   it("the widget API answers only pages on the channel's allowed origins", async () => {
     const ws = await createWorkspace({ allowedOrigins: ["https://shop.example"] });
+    await agentOnline(ws);
     const body = { name: "Ann", email: "ann@example.com", message: { clientId: crypto.randomUUID(), body: "hi" } };
     const denied = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, body, { origin: "https://evil.example" });
     expect(denied.status).toBe(403);

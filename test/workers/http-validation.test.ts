@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createWorkspace, freshIp, postJson } from "./fixtures";
+import { agentOnline, call, createWorkspace, freshIp, postJson, signIn } from "./fixtures";
 
 async function conversationCount(workspaceId: string): Promise<number> {
   const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM conversations WHERE workspace_id = ?")
@@ -77,13 +77,14 @@ describe("other HTTP errors", () => {
 
   it("a bad inbox page size names the rule", async () => {
     const ws = await createWorkspace();
-    const res = await call("/api/v1/conversations?limit=7", { headers: { authorization: `Bearer ${ws.apiKey}` } });
+    const res = await call("/api/console/conversations?limit=7", { headers: { cookie: await signIn(ws) } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("25, 50, 100 or 250");
   });
 
   it("a socket route asked without an upgrade says so", async () => {
     const ws = await createWorkspace();
+    await agentOnline(ws);
     const start = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, good());
     const { conversation, token } = (await start.json()) as { conversation: { id: string }; token: string };
     const res = await call(`/api/widget/conversations/${conversation.id}/socket?token=${encodeURIComponent(token)}`);
@@ -92,6 +93,7 @@ describe("other HTTP errors", () => {
 
   it("limits new conversations per address: 429 with Retry-After after six in the window", async () => {
     const ws = await createWorkspace();
+    await agentOnline(ws);
     const ip = freshIp();
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
