@@ -54,6 +54,7 @@ describe("an agent of one workspace never reaches another's data", () => {
           }),
       ],
       ["download file", () => call(`/api/attachments/${conversation.id}/${attachmentId}`, { headers: { cookie: inXCookie } })],
+      ["delete thread", () => inX.delete(c)],
       ["GET account", () => inX.get(a)],
       ["rename account", () => inX.patch(a, { name: "Stolen" })],
       ["link contact", () => inX.post(`${a}/contacts`, { name: "Mole", email: "mole@example.com" })],
@@ -115,6 +116,7 @@ describe("console endpoints need a session and the console's own origin", () => 
       ["GET", "/api/console/notifications"],
       ["GET", c],
       ["GET", `${c}/attachments`],
+      ["GET", "/api/console/accounts/acc_x"],
       ["POST", "/api/console/conversations"],
       ["POST", "/api/console/accounts"],
       ["POST", `${c}/read`],
@@ -123,6 +125,11 @@ describe("console endpoints need a session and the console's own origin", () => 
       ["POST", `${c}/transcript`],
       ["POST", `${c}/notify-admins`],
       ["POST", `${c}/attachments`],
+      ["DELETE", `${c}/attachments/att_x`],
+      ["DELETE", c],
+      ["PATCH", "/api/console/accounts/acc_x"],
+      ["POST", "/api/console/accounts/acc_x/contacts"],
+      ["DELETE", "/api/console/accounts/acc_x/contacts/ct_x"],
     ];
     for (const [method, path] of routes) {
       const anonymous = await call(path, { method, headers: { origin: BASE, "content-type": "application/json" }, ...(method === "GET" ? {} : { body: "{}" }) });

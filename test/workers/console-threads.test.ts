@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ConversationDetail, InboxPage } from "../../protocol/console";
 import type { ServerFrame } from "../../protocol/frames";
 import { roomFor } from "../../worker/rooms";
-import { createWorkspace, signIn, TestSocket } from "./fixtures";
+import { agentOnline, BASE, call, createWorkspace, signIn, TestSocket } from "./fixtures";
 import { addAgent, agentIdOf, asAgent, historyInD1, quietRooms, remember, startChat, type ErrorBody } from "./console-fixtures";
 
 type Detail = { conversation: ConversationDetail };
@@ -185,6 +185,48 @@ describe("thread operations", () => {
       message: { clientId: crypto.randomUUID(), body: "b" },
     });
     expect(foreignChannel.status).toBe(400);
+  });
+
+  it("deletes for good: messages, files, read marks, notifications, the room and the queue entry", async () => {
+    const ws = await createWorkspace();
+    const cookie = await signIn(ws);
+    const agent = asAgent(cookie);
+    const lobby = await agentOnline(ws);
+    const { conversation, token } = await startChat(ws, "Delete me, zanzibar");
+    await lobby.next((f) => f.type === "lobby" && f.queue.some((q) => q.conversationId === conversation.id));
+    const visitor = await TestSocket.visitor(conversation.id, token);
+    const uploaded = await call(`/api/console/conversations/${conversation.id}/attachments`, {
+      method: "POST",
+      headers: { cookie, origin: BASE, "content-type": "text/plain", "x-parley-client-id": crypto.randomUUID(), "x-parley-filename": "note.txt" },
+      body: "bytes",
+    });
+    expect(uploaded.status).toBe(201);
+    await historyInD1(ws, conversation.id, 2);
+    await agent.post(`/api/console/conversations/${conversation.id}/read`, { seq: 2 });
+    const prefix = `${ws.workspaceId}/${conversation.id}/`;
+    expect((await env.FILES.list({ prefix })).objects).toHaveLength(1);
+
+    const from = lobby.frames.length;
+    expect((await agent.delete(`/api/console/conversations/${conversation.id}`)).status).toBe(204);
+
+    const count = async (table: string, column = "conversation_id") =>
+      (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE workspace_id = ? AND ${column} = ?`)
+        .bind(ws.workspaceId, conversation.id)
+        .first<{ n: number }>())!.n;
+    for (const table of ["messages", "attachments", "conversation_reads", "notifications", "messages_fts", "conversations_fts"]) {
+      expect(await count(table), table).toBe(0);
+    }
+    expect(await count("conversations", "id")).toBe(0);
+    expect((await env.FILES.list({ prefix })).objects).toEqual([]);
+    const room = await roomFor(env, conversation.id).fetch(new Request("https://room/", { headers: { upgrade: "websocket" } }));
+    expect(room.status, "the room answers as one never initialised").toBe(404);
+    await lobby.next((f) => lobby.frames.indexOf(f) >= from && f.type === "lobby" && !f.queue.some((q) => q.conversationId === conversation.id));
+    // The visitor's socket is closed by the room as it forgets the conversation.
+    if (visitor.ws.readyState !== WebSocket.CLOSED) await new Promise((r) => visitor.ws.addEventListener("close", r, { once: true }));
+
+    expect((await agent.get(`/api/console/conversations/${conversation.id}`)).status).toBe(404);
+    expect((await agent.delete(`/api/console/conversations/${conversation.id}`)).status).toBe(404);
+    expect((await agent.json<InboxPage>("/api/console/conversations?filter=all&q=zanzibar")).conversations).toEqual([]);
   });
 
   it("lists the workspace's agents for assignment", async () => {

@@ -1,71 +1,345 @@
-import { css, html, LitElement } from "lit";
+import { css, html, LitElement, nothing } from "lit";
 import type { Agent } from "../../protocol/api";
-import { requestJson } from "../lib/api";
+import type { Notification, WorkspaceAgent } from "../../protocol/console";
+import type { ConsoleChannel } from "../../protocol/lobby";
+import { RequestError } from "../lib/api";
+import "./accounts-view";
+import "./admin/admin-panel";
+import { consoleApi } from "./console-api";
 import "./inbox-list";
+import type { InboxList } from "./inbox-list";
+import { LobbyClient, type QueuedChat } from "./lobby-client";
+import "./new-conversation";
+import type { NewConversation } from "./new-conversation";
+import "./notifications-view";
+import { QueueAlert } from "./queue-alert";
+import "./queue-panel";
 import "./sign-in-form";
-import "./thread-view";
 import { consoleStyles } from "./styles";
+import { sentence } from "./text";
+import "./thread-view";
+
+/** Polled while the console is open; it is also how the server knows the agent is not away. */
+const NOTIFICATIONS_MS = 10_000;
+
+type View = "inbox" | "accounts" | "notifications" | "admin";
+const VIEWS: View[] = ["inbox", "accounts", "notifications", "admin"];
+
+/** Where the console is, in the address bar: `#view=inbox&c=<conversation>`. */
+function readLocation(): { view: View; conversation: string } {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const view = params.get("view") as View | null;
+  return { view: view && VIEWS.includes(view) ? view : "inbox", conversation: params.get("c") ?? "" };
+}
 
 export class ConsoleApp extends LitElement {
   static override styles = [
     consoleStyles,
     css`
+      :host { height: 100vh; }
       .shell { display: grid; grid-template-rows: auto 1fr; height: 100vh; }
-      .top { display: flex; align-items: center; gap: 12px; padding: 10px 18px; background: #1d2330; color: #fff; }
-      .top h1 { font-size: 16px; margin: 0; flex: 1; }
-      main { display: grid; grid-template-columns: 320px 1fr; min-height: 0; }
+      .top { display: flex; align-items: center; gap: 14px; padding: 8px 16px; background: #1d2330; color: #fff; flex-wrap: wrap; }
+      .brand { font-size: 16px; font-weight: 700; margin: 0; }
+      nav ul { display: flex; gap: 2px; list-style: none; margin: 0; padding: 0; }
+      nav a { display: inline-flex; gap: 6px; align-items: center; color: #c9cfdd; text-decoration: none; padding: 6px 10px; border-radius: 7px; font-weight: 600; }
+      nav a:hover { color: #fff; background: #2b3344; }
+      nav a[aria-current="page"] { color: #fff; background: #34405a; }
+      .spacer { flex: 1; }
+      .queue-count { display: inline-flex; gap: 6px; align-items: center; color: #c9cfdd; font-size: 13px; }
+      .switch { display: inline-flex; align-items: center; gap: 8px; cursor: pointer; background: none; border: 0; color: #fff; font-weight: 600; padding: 4px; }
+      .switch .track { width: 38px; height: 22px; border-radius: 11px; background: #5b6272; position: relative; transition: background 0.15s; }
+      .switch .track::after { content: ""; position: absolute; top: 3px; left: 3px; width: 16px; height: 16px; border-radius: 50%; background: #fff; transition: transform 0.15s; }
+      .switch[aria-checked="true"] .track { background: #1f9d55; }
+      .switch[aria-checked="true"] .track::after { transform: translateX(16px); }
+      .switch:disabled { opacity: 0.5; cursor: default; }
+      .me { color: #c9cfdd; font-size: 13px; }
+      .top .secondary { background: transparent; color: #fff; border-color: #5b6272; }
+      main { min-height: 0; display: grid; }
+      .inbox { display: grid; grid-template-columns: minmax(440px, 46%) 1fr; min-height: 0; }
+      .left { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e3e6ee; }
+      .left parley-inbox { flex: 1; }
       parley-sign-in { height: 100vh; }
+      @media print {
+        :host, .shell { height: auto; display: block; }
+        .top, .left { display: none !important; }
+        main, .inbox { display: block; }
+      }
     `,
   ];
-  static override properties = { agent: { state: true }, selected: { state: true }, checked: { state: true } };
+  static override properties = {
+    agent: { state: true },
+    checked: { state: true },
+    view: { state: true },
+    selected: { state: true },
+    channels: { state: true },
+    agents: { state: true },
+    queue: { state: true },
+    available: { state: true },
+    connected: { state: true },
+    queueNotice: { state: true },
+    accepting: { state: true },
+    notifications: { state: true },
+    unseen: { state: true },
+  };
   declare agent: Agent | null;
-  declare selected: string;
   declare checked: boolean;
+  declare view: View;
+  declare selected: string;
+  declare channels: ConsoleChannel[];
+  declare agents: WorkspaceAgent[];
+  declare queue: QueuedChat[];
+  declare available: boolean;
+  declare connected: boolean;
+  declare queueNotice: string;
+  declare accepting: string;
+  declare notifications: Notification[];
+  declare unseen: number;
+  private lobby: LobbyClient | null = null;
+  private readonly alert = new QueueAlert();
+  private readonly announced = new Set<string>();
+  private notificationTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
     this.agent = null;
-    this.selected = new URLSearchParams(location.hash.slice(1)).get("c") ?? "";
     this.checked = false;
+    const here = readLocation();
+    this.view = here.view;
+    this.selected = here.conversation;
+    this.channels = [];
+    this.agents = [];
+    this.queue = [];
+    this.available = false;
+    this.connected = false;
+    this.queueNotice = "";
+    this.accepting = "";
+    this.notifications = [];
+    this.unseen = 0;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    requestJson<{ agent: Agent }>("/api/console/me")
-      .then(({ agent }) => (this.agent = agent))
+    addEventListener("hashchange", this.onHashChange);
+    consoleApi
+      .me()
+      .then(({ agent }) => this.signedIn(agent))
       .catch(() => (this.agent = null))
       .finally(() => (this.checked = true));
   }
 
-  private select(id: string): void {
-    this.selected = id;
-    history.replaceState(null, "", `#c=${encodeURIComponent(id)}`);
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener("hashchange", this.onHashChange);
+    this.stop();
+  }
+
+  private readonly onHashChange = () => {
+    const here = readLocation();
+    this.view = here.view;
+    this.selected = here.conversation;
+  };
+
+  private go(view: View, conversation = this.selected): void {
+    this.view = view;
+    this.selected = conversation;
+    const params = new URLSearchParams({ view });
+    if (conversation) params.set("c", conversation);
+    history.replaceState(null, "", `#${params}`);
+  }
+
+  private signedIn(agent: Agent): void {
+    this.agent = agent;
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    void this.pollNotifications();
+    this.notificationTimer = setInterval(() => void this.pollNotifications(), NOTIFICATIONS_MS);
+    const [{ channels }, { agents }] = await Promise.all([consoleApi.channels(), consoleApi.agents()]);
+    this.channels = channels;
+    this.agents = agents;
+    this.lobby = new LobbyClient(channels, {
+      change: () => this.lobbyChanged(),
+      accepted: (conversationId, by) => {
+        if (by.id === this.agent?.id) {
+          this.queueNotice = "";
+          this.go("inbox", conversationId);
+          this.inbox()?.refresh();
+        } else if (this.accepting === conversationId) {
+          this.queueNotice = `${by.name} accepted this chat first.`;
+        }
+        if (this.accepting === conversationId) this.accepting = "";
+      },
+      error: (_code, message, conversationId) => {
+        this.queueNotice = sentence(message);
+        if (conversationId === this.accepting) this.accepting = "";
+      },
+    });
+    this.lobby.connect();
+  }
+
+  private stop(): void {
+    clearInterval(this.notificationTimer);
+    this.lobby?.close();
+    this.lobby = null;
+    this.queue = [];
+    this.available = false;
+    this.connected = false;
+  }
+
+  private lobbyChanged(): void {
+    const lobby = this.lobby;
+    if (!lobby) return;
+    this.available = lobby.available;
+    this.connected = lobby.connected;
+    this.queue = lobby.queue;
+    for (const chat of this.queue) {
+      if (this.announced.has(chat.conversationId)) continue;
+      this.announced.add(chat.conversationId);
+      this.alert.waiting(chat.subject, chat.contactName, () => this.go("inbox"));
+    }
+    this.updateTitle();
+  }
+
+  private async pollNotifications(): Promise<void> {
+    try {
+      const list = await consoleApi.notifications();
+      this.notifications = list.notifications;
+      this.unseen = list.unseen;
+      this.updateTitle();
+    } catch (err) {
+      if (err instanceof RequestError && err.status === 401) this.signedOut();
+    }
+  }
+
+  private updateTitle(): void {
+    const count = this.queue.length + this.unseen;
+    document.title = count > 0 ? `(${count}) Parley console` : "Parley console";
+  }
+
+  private toggleAvailable(): void {
+    const on = !this.available;
+    if (on) this.alert.prepare();
+    this.lobby?.setAvailable(on);
+  }
+
+  private accept(conversationId: string): void {
+    this.queueNotice = "";
+    if (!this.lobby?.accept(conversationId)) {
+      this.queueNotice = this.available ? "This chat is no longer waiting." : "Turn on “Available for chat” to accept chats.";
+      return;
+    }
+    this.accepting = conversationId;
   }
 
   private async signOut(): Promise<void> {
-    await requestJson("/api/console/session", { method: "DELETE" }).catch(() => undefined);
+    await consoleApi.signOut().catch(() => undefined);
+    this.signedOut();
+  }
+
+  private signedOut(): void {
+    this.stop();
     this.agent = null;
+  }
+
+  private inbox(): InboxList | null {
+    return this.renderRoot.querySelector<InboxList>("parley-inbox");
+  }
+
+  private renderNav(agent: Agent) {
+    const item = (view: View, label: string, extra: unknown = nothing) =>
+      html`<li>
+        <a href="#view=${view}" aria-current=${this.view === view ? "page" : "false"} @click=${(e: Event) => (e.preventDefault(), this.go(view))}>
+          ${label}${extra}
+        </a>
+      </li>`;
+    return html`<nav aria-label="Console">
+      <ul>
+        ${item("inbox", "Inbox")} ${item("accounts", "Accounts")}
+        ${item("notifications", "Notifications", this.unseen > 0 ? html`<span class="badge alert" aria-label="${this.unseen} new">${this.unseen}</span>` : nothing)}
+        ${agent.role === "admin" ? item("admin", "Administration") : nothing}
+      </ul>
+    </nav>`;
+  }
+
+  private renderView(agent: Agent) {
+    switch (this.view) {
+      case "accounts":
+        return html`<parley-accounts .me=${agent} .agents=${this.agents} ?canAccept=${this.available}></parley-accounts>`;
+      case "notifications":
+        return html`<parley-notifications
+          .notifications=${this.notifications}
+          @select-conversation=${(e: CustomEvent<string>) => this.go("inbox", e.detail)}
+        ></parley-notifications>`;
+      case "admin":
+        if (agent.role === "admin") return html`<parley-admin .agent=${agent}></parley-admin>`;
+    }
+    return html`<div class="inbox">
+      <div class="left">
+        <parley-queue .queue=${this.queue} ?available=${this.available} .notice=${this.queueNotice} .accepting=${this.accepting}></parley-queue>
+        <parley-inbox
+          allowNew
+          .selected=${this.selected}
+          @select-conversation=${(e: CustomEvent<string>) => this.go("inbox", e.detail)}
+          @new-conversation=${() => this.renderRoot.querySelector<NewConversation>("parley-new-conversation")?.open()}
+        ></parley-inbox>
+      </div>
+      <parley-thread
+        .conversationId=${this.selected}
+        .me=${agent}
+        .agents=${this.agents}
+        ?canAccept=${this.available}
+        @conversation-changed=${() => this.inbox()?.refresh()}
+        @conversation-deleted=${() => {
+          this.go("inbox", "");
+          this.inbox()?.refresh();
+        }}
+      ></parley-thread>
+      <parley-new-conversation
+        .channels=${this.channels}
+        .agents=${this.agents}
+        .me=${agent}
+        @conversation-started=${(e: CustomEvent<string>) => {
+          this.go("inbox", e.detail);
+          this.inbox()?.refresh();
+        }}
+      ></parley-new-conversation>
+    </div>`;
   }
 
   override render() {
     if (!this.checked) return html``;
-    if (!this.agent) {
-      return html`<parley-sign-in @signed-in=${(e: CustomEvent<Agent>) => (this.agent = e.detail)}></parley-sign-in>`;
-    }
+    const agent = this.agent;
+    if (!agent) return html`<parley-sign-in @signed-in=${(e: CustomEvent<Agent>) => this.signedIn(e.detail)}></parley-sign-in>`;
     return html`
-      <div class="shell">
+      <div class="shell" @signed-out=${this.signedOut} @accept-chat=${(e: CustomEvent<string>) => this.accept(e.detail)}>
         <div class="top">
-          <h1>Parley</h1>
-          <span>${this.agent.name}</span>
-          <button class="secondary" @click=${this.signOut}>Sign out</button>
+          <p class="brand">Parley</p>
+          ${this.renderNav(agent)}
+          <span class="spacer"></span>
+          <span class="queue-count" aria-live="polite">
+            ${this.available ? html`Waiting <span class="badge ${this.queue.length > 0 ? "alert" : "zero"}">${this.queue.length}</span>` : nothing}
+          </span>
+          <button
+            class="switch"
+            type="button"
+            role="switch"
+            aria-checked=${this.available ? "true" : "false"}
+            ?disabled=${!this.connected}
+            title=${this.connected ? "" : "Connecting…"}
+            @click=${this.toggleAvailable}
+          >
+            <span class="track" aria-hidden="true"></span>
+            Available for chat
+          </button>
+          <span class="me">${agent.name}</span>
+          <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
         </div>
-        <main @signed-out=${() => (this.agent = null)}>
-          <parley-inbox .selected=${this.selected} @select-conversation=${(e: CustomEvent<string>) => this.select(e.detail)}></parley-inbox>
-          <parley-thread .conversationId=${this.selected}></parley-thread>
-        </main>
+        <main>${this.renderView(agent)}</main>
       </div>
     `;
   }
 }
+
 
 customElements.define("parley-console", ConsoleApp);

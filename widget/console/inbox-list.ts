@@ -1,90 +1,270 @@
-import { css, html, LitElement } from "lit";
-import type { ConversationSummary, InboxResponse } from "../../protocol/api";
-import { requestJson, RequestError } from "../lib/api";
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
+import type { Attention, InboxConversation, InboxFilter } from "../../protocol/console";
+import { PAGE_SIZES } from "../../protocol/console-limits";
+import { RequestError } from "../lib/api";
 import { formatDateTime } from "../lib/format";
+import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 
-/** Refreshes on an interval until presence and the queue arrive (issue 4's channel lobby). */
-const REFRESH_MS = 3000;
+/** Cheap enough to poll: one indexed query a page. New threads and replies show up within this. */
+const REFRESH_MS = 4000;
+const SEARCH_DELAY_MS = 300;
 
+const FILTERS: { id: InboxFilter; label: string }[] = [
+  { id: "all", label: "All" },
+  { id: "active", label: "Active" },
+  { id: "unread", label: "Unread" },
+  { id: "archived", label: "Archived" },
+];
+
+const STATUS_LABEL = { queued: "Waiting", active: "Live", ended: "Ended" } as const;
+
+/**
+ * Threads by latest activity: filters, Attentive/Answered, search, and pages of 25–250 rows
+ * fetched by cursor. With `accountId` it is an account's Communication view.
+ */
 export class InboxList extends LitElement {
   static override styles = [
     consoleStyles,
     css`
-      :host { display: flex; flex-direction: column; border-right: 1px solid #e3e6ee; background: #fafbfd; min-width: 0; }
-      h2 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; color: #5b6272; margin: 14px 14px 6px; }
-      ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; }
-      li button { width: 100%; text-align: left; border: 0; border-bottom: 1px solid #eceef3; background: none; padding: 10px 14px; cursor: pointer; display: grid; gap: 2px; }
-      li button[aria-current="true"] { background: #e7edff; }
-      .who { font-weight: 600; }
-      .subject { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-      .when { font-size: 12px; color: #5b6272; }
-      .empty { padding: 14px; color: #5b6272; }
+      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fafbfd; }
+      .controls { display: grid; gap: 8px; padding: 10px 12px; border-bottom: 1px solid #e3e6ee; }
+      .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+      [role="group"] { display: inline-flex; border: 1px solid #c5cad6; border-radius: 8px; overflow: hidden; }
+      [role="group"] button { border: 0; background: #fff; padding: 5px 11px; cursor: pointer; border-right: 1px solid #e3e6ee; }
+      [role="group"] button:last-child { border-right: 0; }
+      [role="group"] button[aria-pressed="true"] { background: #2f5bea; color: #fff; font-weight: 600; }
+      input[type="search"] { flex: 1; min-width: 140px; }
+      .status { display: flex; align-items: center; gap: 6px; font-size: 13px; }
+      .new { margin-left: auto; }
+      .list { flex: 1; overflow-y: auto; min-height: 0; }
+      table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+      th { position: sticky; top: 0; background: #f1f3f8; text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: #5b6272; padding: 6px 10px; font-weight: 600; }
+      th.subject { width: 52%; }
+      td { border-bottom: 1px solid #eceef3; padding: 8px 10px; vertical-align: top; font-size: 13px; color: #3d4455; }
+      tr { cursor: pointer; }
+      tr:hover td { background: #f4f6fb; }
+      tr[aria-current="true"] td { background: #e7edff; }
+      td.subject button { all: unset; display: grid; gap: 2px; width: 100%; cursor: pointer; }
+      td.subject button:focus-visible { outline: 3px solid #8aa4f5; outline-offset: 2px; border-radius: 4px; }
+      .who { display: flex; align-items: center; gap: 6px; font-weight: 600; color: #1d2330; font-size: 14px; }
+      .who .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .subj { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: #1d2330; }
+      .unread .subj { font-weight: 600; }
+      .chips { display: flex; gap: 4px; flex-wrap: wrap; }
+      .pager { display: flex; gap: 8px; align-items: center; padding: 8px 12px; border-top: 1px solid #e3e6ee; font-size: 13px; flex-wrap: wrap; }
+      .pager .spacer { flex: 1; }
+      .empty { padding: 18px 14px; color: #5b6272; }
     `,
   ];
   static override properties = {
     selected: { type: String },
+    accountId: { type: String },
+    allowNew: { type: Boolean },
+    filter: { state: true },
+    attention: { state: true },
+    query: { state: true },
+    limit: { state: true },
+    cursors: { state: true },
     conversations: { state: true },
+    nextCursor: { state: true },
+    loaded: { state: true },
     error: { state: true },
   };
   declare selected: string;
-  declare conversations: ConversationSummary[];
+  declare accountId: string;
+  declare allowNew: boolean;
+  declare filter: InboxFilter;
+  declare attention: Attention | "";
+  declare query: string;
+  declare limit: number;
+  /** The cursor each page was fetched with; the last one is the page on screen. */
+  declare cursors: (string | null)[];
+  declare conversations: InboxConversation[];
+  declare nextCursor: string | null;
+  declare loaded: boolean;
   declare error: string;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
 
   constructor() {
     super();
     this.selected = "";
+    this.accountId = "";
+    this.allowNew = false;
+    this.filter = "active";
+    this.attention = "";
+    this.query = "";
+    this.limit = PAGE_SIZES[0];
+    this.cursors = [null];
     this.conversations = [];
+    this.nextCursor = null;
+    this.loaded = false;
     this.error = "";
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.refresh();
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.timer);
+    clearTimeout(this.searchTimer);
   }
 
-  private async refresh(): Promise<void> {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("accountId")) this.firstPage();
+  }
+
+  /** Fetches the page on screen again: polling, and after the agent changed something. */
+  async refresh(): Promise<void> {
+    const generation = this.generation;
     try {
-      const res = await requestJson<InboxResponse>("/api/console/conversations?filter=all&limit=50");
-      this.conversations = res.conversations;
+      const page = await consoleApi.inbox({
+        filter: this.filter,
+        attention: this.attention,
+        q: this.query,
+        limit: this.limit,
+        cursor: this.cursors.at(-1) ?? null,
+        accountId: this.accountId || undefined,
+      });
+      // A filter changed while this was on its way: its answer is for a list no longer shown.
+      if (generation !== this.generation) return;
+      this.conversations = page.conversations;
+      this.nextCursor = page.nextCursor;
+      this.loaded = true;
       this.error = "";
     } catch (err) {
-      this.error = err instanceof RequestError ? err.message : "Offline: retrying…";
       if (err instanceof RequestError && err.status === 401) {
         this.dispatchEvent(new CustomEvent("signed-out", { bubbles: true, composed: true }));
+        return;
       }
+      this.error = err instanceof RequestError ? err.message : "Offline: retrying…";
     }
+  }
+
+  private firstPage(): void {
+    this.generation++;
+    this.cursors = [null];
+    this.loaded = false;
+    void this.refresh();
+  }
+
+  private setFilter(filter: InboxFilter): void {
+    this.filter = filter;
+    this.firstPage();
+  }
+
+  private onSearch(e: InputEvent): void {
+    this.query = (e.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => this.firstPage(), SEARCH_DELAY_MS);
+  }
+
+  private page(direction: 1 | -1): void {
+    this.generation++;
+    this.cursors = direction === 1 ? [...this.cursors, this.nextCursor] : this.cursors.slice(0, -1);
+    void this.refresh();
   }
 
   private select(id: string): void {
     this.dispatchEvent(new CustomEvent<string>("select-conversation", { detail: id, bubbles: true, composed: true }));
   }
 
+  private renderRow(c: InboxConversation) {
+    const last = c.lastMessageAt
+      ? html`${formatDateTime(c.lastMessageAt)}<br /><span class="muted">${c.lastAuthorName ?? ""}</span>`
+      : html`<span class="muted">—</span>`;
+    return html`<tr aria-current=${c.id === this.selected ? "true" : "false"} class=${c.unread > 0 ? "unread" : ""} @click=${() => this.select(c.id)}>
+      <td class="subject">
+        <button type="button" @click=${(e: Event) => (e.stopPropagation(), this.select(c.id))}>
+          <span class="who">
+            <span class="name">${c.contact.name}</span>
+            ${c.unread > 0 ? html`<span class="badge" aria-label="${c.unread} unread">${c.unread}</span>` : nothing}
+          </span>
+          <span class="subj">${c.subject}</span>
+          <span class="chips">
+            <span class="chip ${c.status}">${STATUS_LABEL[c.status]}</span>
+            <span class="chip ${c.attention}">${c.attention === "answered" ? "Answered" : "Attentive"}</span>
+            ${c.archived ? html`<span class="chip">Archived</span>` : nothing}
+            ${c.contact.account ? html`<span class="chip">${c.contact.account.name}</span>` : nothing}
+          </span>
+        </button>
+      </td>
+      <td>${formatDateTime(c.createdAt)}</td>
+      <td>${last}</td>
+    </tr>`;
+  }
+
   override render() {
+    const pageNumber = this.cursors.length;
     return html`
-      <h2 id="inbox-heading">Inbox</h2>
-      ${this.error ? html`<p class="error empty" role="alert">${this.error}</p>` : ""}
-      ${this.conversations.length === 0 ? html`<p class="empty">No conversations yet.</p>` : ""}
-      <ul aria-labelledby="inbox-heading">
-        ${this.conversations.map(
-          (c) => html`<li>
-            <button aria-current=${c.id === this.selected ? "true" : "false"} @click=${() => this.select(c.id)}>
-              <span class="who">${c.contact.name}</span>
-              <span class="subject">${c.subject}</span>
-              <span class="when">
-                ${c.lastMessageAt ? `${formatDateTime(c.lastMessageAt)} · ${c.lastAuthorName ?? ""}` : formatDateTime(c.createdAt)}
-              </span>
-            </button>
-          </li>`,
-        )}
-      </ul>
+      <div class="controls">
+        <div class="row">
+          <div role="group" aria-label="Filter threads">
+            ${FILTERS.map(
+              (f) => html`<button type="button" aria-pressed=${this.filter === f.id ? "true" : "false"} @click=${() => this.setFilter(f.id)}>
+                ${f.label}
+              </button>`,
+            )}
+          </div>
+          ${this.allowNew
+            ? html`<button class="secondary new" type="button" @click=${() => this.dispatchEvent(new CustomEvent("new-conversation", { bubbles: true, composed: true }))}>
+                New conversation
+              </button>`
+            : nothing}
+        </div>
+        <div class="row">
+          <input type="search" aria-label="Search" placeholder="Search subjects, contacts, messages" .value=${this.query} @input=${this.onSearch} />
+          <label class="status">
+            Status
+            <select
+              @change=${(e: Event) => {
+                this.attention = (e.target as HTMLSelectElement).value as Attention | "";
+                this.firstPage();
+              }}
+            >
+              <option value="" ?selected=${this.attention === ""}>Any</option>
+              <option value="attentive" ?selected=${this.attention === "attentive"}>Attentive</option>
+              <option value="answered" ?selected=${this.attention === "answered"}>Answered</option>
+            </select>
+          </label>
+        </div>
+      </div>
+      ${this.error ? html`<p class="error empty" role="alert">${this.error}</p>` : nothing}
+      <div class="list">
+        <table>
+          <thead>
+            <tr><th class="subject" scope="col">Subject</th><th scope="col">Created</th><th scope="col">Last reply</th></tr>
+          </thead>
+          <tbody>
+            ${this.conversations.map((c) => this.renderRow(c))}
+          </tbody>
+        </table>
+        ${this.loaded && this.conversations.length === 0
+          ? html`<p class="empty">${this.query ? "Nothing matches your search." : "No conversations here."}</p>`
+          : nothing}
+      </div>
+      <div class="pager">
+        <label>
+          Rows per page
+          <select
+            @change=${(e: Event) => {
+              this.limit = Number((e.target as HTMLSelectElement).value);
+              this.firstPage();
+            }}
+          >
+            ${PAGE_SIZES.map((n) => html`<option value=${n} ?selected=${n === this.limit}>${n}</option>`)}
+          </select>
+        </label>
+        <span class="spacer"></span>
+        <span class="muted">Page ${pageNumber}</span>
+        <button class="secondary" type="button" ?disabled=${pageNumber === 1} @click=${() => this.page(-1)}>Previous page</button>
+        <button class="secondary" type="button" ?disabled=${!this.nextCursor} @click=${() => this.page(1)}>Next page</button>
+      </div>
     `;
   }
 }

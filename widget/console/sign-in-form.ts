@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { Agent } from "../../protocol/api";
 import { requestJson, RequestError } from "../lib/api";
 import { consoleStyles } from "./styles";
+import { sentence } from "./text";
 
 export class SignInForm extends LitElement {
   static override styles = [
@@ -35,7 +36,7 @@ export class SignInForm extends LitElement {
       });
       this.dispatchEvent(new CustomEvent<Agent>("signed-in", { detail: agent, bubbles: true, composed: true }));
     } catch (err) {
-      this.error = err instanceof RequestError ? capitalise(err.message) : "Could not reach the server. Try again.";
+      this.error = err instanceof RequestError ? sentence(err.message) : "Could not reach the server. Try again.";
     } finally {
       this.busy = false;
     }
@@ -54,6 +55,5 @@ export class SignInForm extends LitElement {
   }
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + (s.endsWith(".") ? "" : ".");
 
 customElements.define("parley-sign-in", SignInForm);

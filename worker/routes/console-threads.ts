@@ -6,17 +6,18 @@ import type { AppEnv } from "../app-env";
 import { getAgent } from "../db/agents";
 import { findChannel } from "../db/channels";
 import { startConversation } from "../conversations/start";
-import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
+import { deleteConversationRows, setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
+import { deleteConversationFiles } from "../db/console-files";
 import { getConversationDetail } from "../db/inbox";
 import { alertAdmins } from "../db/notifications";
 import { queueEmail } from "../email/outbox";
 import { HttpError, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { roomFor } from "../rooms";
+import { lobbyFor, roomFor } from "../rooms";
 import { checkMessageLength } from "../visitors/prechat";
 import { conversationForAgent } from "./console-access";
 
-/** What an agent does to a thread besides writing in it: start, status, assign, archive, end, email, alert. */
+/** What an agent does to a thread besides writing in it: start, status, assign, archive, end, email, alert, delete. */
 export const threadRoutes = new Hono<AppEnv>();
 
 async function workspaceAgent(c: Context<AppEnv>, agentId: string) {
@@ -133,4 +134,18 @@ threadRoutes.post("/conversations/:id/notify-admins", async (c) => {
     consoleUrl: `${new URL(c.req.url).origin}/console#c=${encodeURIComponent(conversation.id)}`,
   });
   return c.json({ notified });
+});
+
+/**
+ * Irreversible: the room's own storage first, so that it can no longer copy anything into D1, and
+ * the channel's queue; then the files in R2, then every D1 row of the thread.
+ */
+threadRoutes.delete("/conversations/:id", async (c) => {
+  const conversation = await conversationForAgent(c);
+  const { workspaceId } = c.get("agent");
+  await roomFor(c.env, conversation.id).destroy();
+  await lobbyFor(c.env, conversation.channelId).dequeue(conversation.id);
+  await deleteConversationFiles(c.env.FILES, workspaceId, conversation.id);
+  await deleteConversationRows(c.env.DB, workspaceId, conversation.id);
+  return c.body(null, 204);
 });

@@ -1,0 +1,250 @@
+import { css, html, LitElement, nothing, type PropertyValues } from "lit";
+import type { Agent } from "../../protocol/api";
+import type { AccountDetail, AccountSummary, WorkspaceAgent } from "../../protocol/console";
+import { RequestError } from "../lib/api";
+import { consoleApi } from "./console-api";
+import "./inbox-list";
+import type { InboxList } from "./inbox-list";
+import { consoleStyles } from "./styles";
+import "./thread-view";
+
+const SEARCH_DELAY_MS = 300;
+
+/**
+ * Customer accounts: find or create one, manage its contacts, and its Communication view, where
+ * every thread of every contact of the account is listed and opened.
+ */
+export class AccountsView extends LitElement {
+  static override styles = [
+    consoleStyles,
+    css`
+      :host { display: grid; grid-template-columns: 280px 1fr; min-height: 0; height: 100%; }
+      aside { border-right: 1px solid #e3e6ee; display: flex; flex-direction: column; min-height: 0; background: #fafbfd; }
+      aside form, .search { display: flex; gap: 6px; padding: 10px 12px; }
+      aside form { border-top: 1px solid #e3e6ee; }
+      aside input { flex: 1; min-width: 0; }
+      aside ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
+      aside li button { all: unset; box-sizing: border-box; width: 100%; display: flex; gap: 8px; align-items: center; padding: 9px 14px; border-bottom: 1px solid #eceef3; cursor: pointer; }
+      aside li button:focus-visible { outline: 3px solid #8aa4f5; outline-offset: -3px; }
+      aside li button[aria-current="true"] { background: #e7edff; }
+      aside .name { flex: 1; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      section.account { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+      .head { display: flex; gap: 12px; align-items: center; padding: 12px 18px; border-bottom: 1px solid #e3e6ee; flex-wrap: wrap; }
+      .head h1 { font-size: 18px; margin: 0; }
+      [role="tablist"] { display: flex; gap: 4px; margin-left: auto; }
+      [role="tab"] { border: 0; border-bottom: 3px solid transparent; background: none; padding: 6px 10px; cursor: pointer; font-weight: 600; color: #5b6272; }
+      [role="tab"][aria-selected="true"] { color: #1d2330; border-bottom-color: #2f5bea; }
+      .communication { flex: 1; display: grid; grid-template-columns: minmax(380px, 1fr) 1.2fr; min-height: 0; }
+      .communication parley-inbox { border-right: 1px solid #e3e6ee; }
+      .contacts { padding: 16px 18px; overflow-y: auto; display: grid; gap: 14px; align-content: start; }
+      table { border-collapse: collapse; width: 100%; max-width: 720px; }
+      th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid #eceef3; }
+      th { font-size: 12px; text-transform: uppercase; color: #5b6272; }
+      .add { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; }
+      .empty { padding: 24px; color: #5b6272; }
+      [role="alert"] { margin: 0 14px 8px; }
+    `,
+  ];
+  static override properties = {
+    me: { attribute: false },
+    agents: { attribute: false },
+    canAccept: { type: Boolean },
+    accounts: { state: true },
+    query: { state: true },
+    selected: { state: true },
+    account: { state: true },
+    tab: { state: true },
+    conversation: { state: true },
+    error: { state: true },
+  };
+  declare me: Agent | null;
+  declare agents: WorkspaceAgent[];
+  declare canAccept: boolean;
+  declare accounts: AccountSummary[];
+  declare query: string;
+  declare selected: string;
+  declare account: AccountDetail | null;
+  declare tab: "communication" | "contacts";
+  declare conversation: string;
+  declare error: string;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.me = null;
+    this.agents = [];
+    this.canAccept = false;
+    this.accounts = [];
+    this.query = "";
+    this.selected = "";
+    this.account = null;
+    this.tab = "communication";
+    this.conversation = "";
+    this.error = "";
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadAccounts();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("selected")) {
+      this.account = null;
+      this.conversation = "";
+      if (this.selected) void this.loadAccount();
+    }
+  }
+
+  private async attempt(work: () => Promise<void>): Promise<void> {
+    this.error = "";
+    try {
+      await work();
+    } catch (err) {
+      this.error = err instanceof RequestError ? err.message : "Could not reach the server. Try again.";
+    }
+  }
+
+  private loadAccounts(): Promise<void> {
+    return this.attempt(async () => {
+      this.accounts = (await consoleApi.accounts(this.query)).accounts;
+    });
+  }
+
+  private loadAccount(): Promise<void> {
+    const id = this.selected;
+    return this.attempt(async () => {
+      const { account } = await consoleApi.account(id);
+      if (id === this.selected) this.account = account;
+    });
+  }
+
+  private onSearch(e: InputEvent): void {
+    this.query = (e.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.loadAccounts(), SEARCH_DELAY_MS);
+  }
+
+  private create(e: SubmitEvent): void {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const name = String(new FormData(form).get("name") ?? "");
+    void this.attempt(async () => {
+      const { account } = await consoleApi.createAccount(name);
+      form.reset();
+      await this.loadAccounts();
+      this.selected = account.id;
+      this.tab = "contacts";
+    });
+  }
+
+  private rename(): void {
+    const name = prompt("Account name", this.account?.name ?? "");
+    if (!name || !this.account) return;
+    const id = this.account.id;
+    void this.attempt(async () => {
+      this.account = (await consoleApi.renameAccount(id, name)).account;
+      await this.loadAccounts();
+    });
+  }
+
+  private addContact(e: SubmitEvent): void {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const id = this.selected;
+    void this.attempt(async () => {
+      await consoleApi.addContact(id, { name: String(data.get("name") ?? ""), email: String(data.get("email") ?? "") });
+      form.reset();
+      await Promise.all([this.loadAccount(), this.loadAccounts()]);
+    });
+  }
+
+  private removeContact(contactId: string): void {
+    const id = this.selected;
+    void this.attempt(async () => {
+      await consoleApi.removeContact(id, contactId);
+      await Promise.all([this.loadAccount(), this.loadAccounts()]);
+    });
+  }
+
+  private renderAccount(a: AccountDetail) {
+    return html`<section class="account" aria-labelledby="account-name">
+      <div class="head">
+        <h1 id="account-name">${a.name}</h1>
+        <button class="link" type="button" @click=${this.rename}>Rename</button>
+        <div role="tablist" aria-label="Account">
+          ${(["communication", "contacts"] as const).map(
+            (t) => html`<button role="tab" type="button" aria-selected=${this.tab === t ? "true" : "false"} @click=${() => (this.tab = t)}>
+              ${t === "communication" ? "Communication" : `Contacts (${a.contacts.length})`}
+            </button>`,
+          )}
+        </div>
+      </div>
+      ${this.tab === "communication"
+        ? html`<div class="communication" role="tabpanel" aria-label="Communication">
+            <parley-inbox
+              .accountId=${a.id}
+              .selected=${this.conversation}
+              @select-conversation=${(e: CustomEvent<string>) => (this.conversation = e.detail)}
+            ></parley-inbox>
+            <parley-thread
+              .conversationId=${this.conversation}
+              .me=${this.me}
+              .agents=${this.agents}
+              ?canAccept=${this.canAccept}
+              @conversation-deleted=${() => (this.conversation = "")}
+              @conversation-changed=${() => this.renderRoot.querySelector<InboxList>("parley-inbox")?.refresh()}
+            ></parley-thread>
+          </div>`
+        : html`<div class="contacts" role="tabpanel" aria-label="Contacts">
+            ${a.contacts.length === 0
+              ? html`<p class="muted">No contacts yet. Threads of the contacts you add here appear under Communication.</p>`
+              : html`<table>
+                  <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+                  <tbody>
+                    ${a.contacts.map(
+                      (c) => html`<tr>
+                        <td>${c.name}</td>
+                        <td>${c.email}</td>
+                        <td><button class="link" type="button" aria-label="Remove ${c.name}" @click=${() => this.removeContact(c.id)}>Remove</button></td>
+                      </tr>`,
+                    )}
+                  </tbody>
+                </table>`}
+            <form class="add" @submit=${this.addContact}>
+              <label class="field">Contact name <input name="name" required maxlength="120" /></label>
+              <label class="field">Contact email <input name="email" type="email" required maxlength="254" /></label>
+              <button class="primary" type="submit">Add contact</button>
+            </form>
+          </div>`}
+    </section>`;
+  }
+
+  override render() {
+    return html`
+      <aside aria-label="Accounts">
+        <div class="search"><input type="search" aria-label="Search accounts" placeholder="Search accounts or contacts" .value=${this.query} @input=${this.onSearch} /></div>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <ul>
+          ${this.accounts.map(
+            (a) => html`<li>
+              <button type="button" aria-current=${a.id === this.selected ? "true" : "false"} @click=${() => (this.selected = a.id)}>
+                <span class="name">${a.name}</span>
+                <span class="muted">${a.contactCount}</span>
+                ${a.unreadThreads > 0 ? html`<span class="badge" aria-label="${a.unreadThreads} unread threads">${a.unreadThreads}</span>` : nothing}
+              </button>
+            </li>`,
+          )}
+        </ul>
+        <form @submit=${this.create}>
+          <input name="name" aria-label="New account name" placeholder="New account name" required maxlength="120" />
+          <button class="secondary" type="submit">Create account</button>
+        </form>
+      </aside>
+      ${this.account ? this.renderAccount(this.account) : html`<p class="empty">Choose an account, or create one.</p>`}
+    `;
+  }
+}
+
+customElements.define("parley-accounts", AccountsView);

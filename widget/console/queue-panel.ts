@@ -1,0 +1,78 @@
+import { css, html, LitElement, nothing } from "lit";
+import { formatTime } from "../lib/format";
+import type { QueuedChat } from "./lobby-client";
+import { consoleStyles } from "./styles";
+
+/** The chats waiting for this agent, oldest first, each with "Accept". */
+export class QueuePanel extends LitElement {
+  static override styles = [
+    consoleStyles,
+    css`
+      :host { display: block; border-bottom: 1px solid #e3e6ee; background: #fffaf0; }
+      h2 { display: flex; align-items: center; gap: 8px; font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; color: #5b6272; margin: 12px 14px 6px; }
+      ul { list-style: none; margin: 0; padding: 0 8px 8px; display: grid; gap: 6px; max-height: 260px; overflow-y: auto; }
+      li { display: flex; align-items: center; gap: 10px; background: #fff; border: 1px solid #f0dca8; border-radius: 9px; padding: 8px 10px; }
+      .what { flex: 1; min-width: 0; display: grid; }
+      .who { font-weight: 600; }
+      .subject { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .meta { font-size: 12px; color: #5b6272; }
+      p { margin: 0 14px 10px; font-size: 13px; }
+      [role="alert"] { color: #8a1c14; background: #fdecea; border-radius: 7px; padding: 8px 10px; margin: 0 8px 10px; }
+    `,
+  ];
+  static override properties = {
+    queue: { attribute: false },
+    available: { type: Boolean },
+    notice: { type: String },
+    accepting: { type: String },
+  };
+  declare queue: QueuedChat[];
+  declare available: boolean;
+  /** Why the last accept did not go through (someone else was first, the visitor left…). */
+  declare notice: string;
+  declare accepting: string;
+
+  constructor() {
+    super();
+    this.queue = [];
+    this.available = false;
+    this.notice = "";
+    this.accepting = "";
+  }
+
+  private accept(conversationId: string): void {
+    this.dispatchEvent(new CustomEvent<string>("accept-chat", { detail: conversationId, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    return html`
+      <section aria-labelledby="queue-heading">
+        <h2 id="queue-heading">
+          Chat queue
+          <span class="badge ${this.queue.length > 0 ? "alert" : "zero"}" aria-label="${this.queue.length} waiting">${this.queue.length}</span>
+        </h2>
+        ${this.notice ? html`<div role="alert">${this.notice}</div>` : nothing}
+        ${!this.available
+          ? html`<p class="muted">Turn on “Available for chat” to receive chats.</p>`
+          : this.queue.length === 0
+            ? html`<p class="muted">No chats waiting.</p>`
+            : html`<ul>
+                ${this.queue.map(
+                  (q) => html`<li>
+                    <span class="what">
+                      <span class="who">${q.contactName}</span>
+                      <span class="subject">${q.subject}</span>
+                      <span class="meta">#${q.position} in queue · waiting since ${formatTime(q.enqueuedAt)}${q.topic ? ` · ${q.topic}` : ""}</span>
+                    </span>
+                    <button class="primary" type="button" ?disabled=${this.accepting === q.conversationId} @click=${() => this.accept(q.conversationId)}>
+                      Accept
+                    </button>
+                  </li>`,
+                )}
+              </ul>`}
+      </section>
+    `;
+  }
+}
+
+customElements.define("parley-queue", QueuePanel);

@@ -1,0 +1,75 @@
+import { css, html, nothing } from "lit";
+import type { Attachment, Message, ReadState } from "../../protocol/frames";
+import type { PendingMessage } from "../lib/conversation-socket";
+import { formatDateTime } from "../lib/format";
+
+export type MessageContext = {
+  /** How the customer is named on their messages: the contact's name, or their email when no contact matches. */
+  customerLabel: string;
+  read: ReadState;
+  /** Ids of the thread's files that still exist; null until known. */
+  liveFiles: Set<string> | null;
+};
+
+export const messageStyles = css`
+  .log { flex: 1; overflow-y: auto; padding: 16px 18px; display: flex; flex-direction: column; gap: 10px; min-height: 0; }
+  .msg { max-width: 72%; padding: 8px 12px; border-radius: 10px; overflow-wrap: anywhere; }
+  .msg .body { white-space: pre-wrap; }
+  .msg.agent { align-self: flex-end; background: #2f5bea; color: #fff; }
+  .msg.agent a { color: #fff; }
+  .msg.visitor { align-self: flex-start; background: #eef0f5; }
+  .msg.system { align-self: center; background: none; color: #5b6272; font-size: 12px; padding: 2px 8px; }
+  .msg .meta { display: flex; gap: 6px; justify-content: flex-end; font-size: 11px; opacity: 0.85; margin-top: 3px; }
+  .msg.visitor .meta { justify-content: flex-start; }
+  .msg.sending { opacity: 0.6; }
+  .file { display: flex; flex-direction: column; gap: 4px; }
+  .file img { max-width: 240px; max-height: 180px; border-radius: 6px; display: block; background: #fff; }
+  .file .gone { font-style: italic; opacity: 0.8; }
+  .ticks { letter-spacing: -2px; }
+  .typing { font-size: 12px; color: #5b6272; padding: 0 18px 6px; min-height: 18px; margin: 0; }
+`;
+
+const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function renderFile(a: Attachment, ctx: MessageContext) {
+  if (ctx.liveFiles && !ctx.liveFiles.has(a.id)) return html`<span class="file"><span class="gone">${a.name} (file deleted)</span></span>`;
+  return html`<span class="file">
+    ${IMAGE_TYPES.has(a.contentType)
+      ? html`<a href=${a.url} target="_blank" rel="noopener"><img src=${a.url} alt=${a.name} loading="lazy" /></a>`
+      : nothing}
+    <a href=${a.url} download=${a.name}>📎 ${a.name} (${formatSize(a.size)})</a>
+  </span>`;
+}
+
+function ticks(m: Message, ctx: MessageContext) {
+  const read = ctx.read.visitor >= m.seq;
+  return html`<span class="ticks" title=${read ? "Read" : "Sent"} aria-label=${read ? "Read" : "Sent"}>${read ? "✓✓" : "✓"}</span>`;
+}
+
+function authorOf(m: Message, ctx: MessageContext): string {
+  return m.author.type === "visitor" ? ctx.customerLabel : m.author.name;
+}
+
+export function renderMessage(m: Message, ctx: MessageContext) {
+  if (m.author.type === "system") return html`<div class="msg system">${m.body} · ${formatDateTime(m.createdAt)}</div>`;
+  const author = authorOf(m, ctx);
+  return html`<div class="msg ${m.author.type}">
+    <span class="sr-only">${author}:</span>
+    ${m.body ? html`<span class="body">${m.body}</span>` : nothing}
+    ${m.attachment ? renderFile(m.attachment, ctx) : nothing}
+    <span class="meta">
+      <span>${author} · ${formatDateTime(m.createdAt)}</span>
+      ${m.author.type === "agent" ? ticks(m, ctx) : nothing}
+    </span>
+  </div>`;
+}
+
+export function renderPending(p: PendingMessage) {
+  return html`<div class="msg agent sending"><span class="body">${p.body}</span><span class="meta">Sending…</span></div>`;
+}
