@@ -105,18 +105,6 @@ export const agentSchema = z.object({
   workspaceId: z.string(),
 });
 
-export const inboxQuery = z.object({
-  filter: z.enum(["all", "active", "archived"]).default("all"),
-  limit: z.coerce.number().int().refine((n) => [25, 50, 100, 250].includes(n), {
-    message: "limit must be 25, 50, 100 or 250",
-  }).default(25),
-  before: z.coerce.number().int().positive().optional(),
-});
-
-export const inboxResponse = z.object({ conversations: z.array(conversationSummary) });
-
-export const messageList = z.object({ messages: z.array(messageSchema) });
-
 export const apiErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
@@ -133,6 +121,4 @@ export type StartConversationResponse = z.infer<typeof startConversationResponse
 export type ConversationSummary = z.infer<typeof conversationSummary>;
 export type SignInRequest = z.infer<typeof signInRequest>;
 export type Agent = z.infer<typeof agentSchema>;
-export type InboxQuery = z.infer<typeof inboxQuery>;
-export type InboxResponse = z.infer<typeof inboxResponse>;
 export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -7,7 +7,7 @@ describe("the OpenAPI document of /api/v1", () => {
   const doc = openApiDocument(apiRoutes, "https://parley.example/api/v1");
 
   it("is a valid OpenAPI 3.1 document", async () => {
-    const result = await new Validator().validate(doc as unknown as object);
+    const result = await new Validator().validate(JSON.parse(JSON.stringify(doc)) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
   });
@@ -35,6 +35,6 @@ describe("the OpenAPI document of /api/v1", () => {
     const ids = Object.values(doc.paths).flatMap((m) => Object.values(m).map((op) => (op as { operationId: string }).operationId));
     expect(new Set(ids).size).toBe(ids.length);
     const create = (doc.paths["/conversations"] as Record<string, { requestBody: { content: { "application/json": { schema: { required: string[] } } } } }>).post;
-    expect(create.requestBody.content["application/json"].schema.required).toEqual(expect.arrayContaining(["contact", "message"]));
+    expect(create?.requestBody.content["application/json"].schema.required).toEqual(expect.arrayContaining(["contact", "message"]));
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ConversationSummary, InboxQuery } from "../../protocol/api";
+import type { ConversationSummary } from "../../protocol/api";
 import { conversationStatus, type Message } from "../../protocol/frames";
 import { resolveContact, type ContactInput } from "./contacts";
 import { newId } from "./ids";
@@ -102,20 +102,6 @@ export async function listContactThreads(db: D1Database, workspaceId: string, ch
 export async function getConversation(db: D1Database, workspaceId: string, id: string) {
   const row = await db.prepare(`${SUMMARY_SELECT} WHERE c.workspace_id = ? AND c.id = ?`).bind(workspaceId, id).first();
   return row ? toSummary(row) : null;
-}
-
-export async function listInbox(db: D1Database, workspaceId: string, query: InboxQuery) {
-  const archived = query.filter === "archived" ? 1 : 0;
-  const status = query.filter === "active" ? "AND c.status != 'ended'" : "";
-  const before = query.before ?? Number.MAX_SAFE_INTEGER;
-  const { results } = await db
-    .prepare(
-      `${SUMMARY_SELECT} WHERE c.workspace_id = ? AND c.archived = ? AND c.activity_at < ? ${status}
-       ORDER BY c.activity_at DESC LIMIT ?`,
-    )
-    .bind(workspaceId, archived, before, query.limit)
-    .all();
-  return results.map(toSummary);
 }
 
 /**
