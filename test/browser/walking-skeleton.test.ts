@@ -1,6 +1,7 @@
-// The walking skeleton, end to end in real browsers: a visitor starts a chat in the widget on the
-// demo page, an agent answers from the console, both see each other's messages live, and the
-// visitor's conversation survives a reload. Only accessible names are used to find things.
+// The walking skeleton, end to end in real browsers: an agent signs in and says they are available,
+// a visitor starts a chat in the widget on the demo page, the agent accepts it from the queue and
+// answers, both see each other's messages live, and the visitor's conversation survives a reload.
+// Only accessible names are used to find things.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -12,6 +13,7 @@ import {
   waitForVisible,
   type BrowserSession,
 } from './browser.js';
+import { signInToConsole, turnAvailable } from './console-agent.js';
 
 const baseUrl = inject('baseUrl');
 
@@ -79,6 +81,11 @@ describe.sequential('walking skeleton: visitor ↔ agent', () => {
     );
   }
 
+  step('agent signs in and turns "Available for chat" on', async () => {
+    await signInToConsole(agent.page, baseUrl, DEMO_AGENT);
+    await turnAvailable(agent.page);
+  });
+
   step('visitor opens the widget and starts a chat with a first question', async () => {
     const page = visitor.page;
     const response = await page.goto(`${baseUrl}/`);
@@ -96,20 +103,17 @@ describe.sequential('walking skeleton: visitor ↔ agent', () => {
     await saveScreenshot(page, 'visitor-widget-open');
   });
 
-  step('agent signs in and finds the conversation in the inbox', async () => {
+  step('agent accepts the chat from the queue; the thread opens', async () => {
     const page = agent.page;
-    await signIn(page, DEMO_AGENT.email, DEMO_AGENT.password);
-    await waitForHidden(page.getByRole('button', { name: 'Sign in', exact: true }));
-
-    const conversation = page
-      .getByRole('button', { name: visitorName })
-      .or(page.getByRole('link', { name: visitorName }))
-      .first();
-    await waitForVisible(conversation, INBOX_MS);
-    await saveScreenshot(page, 'agent-console-inbox');
-    await conversation.click();
+    const waiting = page.getByRole('listitem').filter({ hasText: visitorName });
+    await waitForVisible(waiting, LIVE_MS);
+    await saveScreenshot(page, 'agent-console-queue');
+    await waiting.getByRole('button', { name: 'Accept', exact: true }).click();
 
     await waitForText(page.getByRole('log'), question, LIVE_MS);
+    const conversation = page.getByRole('button', { name: visitorName }).first();
+    await waitForVisible(conversation, INBOX_MS);
+    await saveScreenshot(page, 'agent-console-inbox');
   });
 
   step('agent replies; the reply reaches the visitor live', async () => {
