@@ -28,6 +28,12 @@ export const createConversationBody = z
     initiatedBy: z.enum(["customer", "agent"]).default("customer"),
     agentId: id.optional(),
     attention: z.enum(["attentive", "answered"]).optional(),
+    /**
+     * For a conversation linked to a request in your system: offer it only to the request's agent,
+     * or to any member of its team (when the channel allows team routing).
+     */
+    assignedAgentId: id.optional(),
+    assignedTeamId: id.optional(),
   })
   .refine((b) => b.initiatedBy !== "agent" || b.agentId, { message: "agentId is required when initiatedBy is agent", path: ["agentId"] });
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationResource } from "../../protocol/api-v1";
 import type { Message } from "../../protocol/frames";
-import { call, createWorkspace, type Workspace } from "./fixtures";
+import { agentOnline, call, createWorkspace, type Workspace } from "./fixtures";
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -189,5 +189,36 @@ describe("REST API: keys, scoping, bad input, idempotency", () => {
     const page = await call("/api/v1/docs");
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/api/v1/conversations/{id}/messages");
+  });
+});
+
+describe("REST API: routing a conversation linked to a request", () => {
+  async function addAgent(ws: Workspace, id: string) {
+    await env.DB.prepare(
+      "INSERT INTO agents (workspace_id, id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'Other', 'agent', 'x', ?)",
+    )
+      .bind(ws.workspaceId, id, `${id}@example.com`, Date.now())
+      .run();
+  }
+
+  it("offers it only to the assigned agent", async () => {
+    const ws = await createWorkspace();
+    await addAgent(ws, `ag_other_${ws.workspaceId}`);
+    const lobby = await agentOnline(ws);
+    const routed = await create(ws, { ...newConversation, assignedAgentId: `ag_other_${ws.workspaceId}` });
+    const open = await create(ws, { ...newConversation, subject: "for anyone" });
+    const state = await lobby.next<"lobby">((f) => f.type === "lobby" && f.queue.some((q) => q.conversationId === open.id));
+    expect(state.queue.map((q) => q.conversationId)).not.toContain(routed.id);
+  });
+
+  it("routes to a team only where the channel allows it", async () => {
+    const ws = await createWorkspace();
+    await env.DB.prepare("INSERT INTO teams (workspace_id, id, name, created_at) VALUES (?, 'tm_payroll', 'Payroll', ?)").bind(ws.workspaceId, Date.now()).run();
+    const res = await api(ws, "/conversations", { body: { ...newConversation, assignedTeamId: "tm_payroll" } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.message).toMatch(/^assignedTeamId: this channel does not route to teams/);
+    await env.DB.prepare("UPDATE channels SET config = ? WHERE workspace_id = ?").bind(JSON.stringify({ allowTeamRouting: true }), ws.workspaceId).run();
+    expect((await api(ws, "/conversations", { body: { ...newConversation, assignedTeamId: "tm_payroll" } })).status).toBe(201);
+    expect((await api(ws, "/conversations", { body: { ...newConversation, assignedTeamId: "tm_nope" } })).status).toBe(400);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { messageSchema } from "../../protocol/frames";
 import type { AppEnv } from "../app-env";
 import { startConversation, subjectOf } from "../conversations/start";
+import { teamMemberIds } from "../db/admin-teams";
 import { getAgent } from "../db/agents";
 import { decodeCursor, findFirstChannelId, getConversationResource, listConversationResources } from "../db/api-resources";
 import { findChannel } from "../db/channels";
@@ -85,7 +86,17 @@ export const conversationRoutes = [
       if (!channel) throw new HttpError(400, "invalid_request", body.channel ? "channel: no such channel" : "channel: this workspace has no channel yet");
       checkMessageLength(channel.config, body.message, "message");
       const agent = body.initiatedBy === "agent" && body.agentId ? await agentOr400(c, body.agentId) : undefined;
+      if (body.assignedAgentId) await agentOr400(c, body.assignedAgentId);
+      let teamAgentIds: string[] | null = null;
+      if (body.assignedTeamId) {
+        if (!channel.config.allowTeamRouting) {
+          throw new HttpError(400, "invalid_request", "assignedTeamId: this channel does not route to teams; turn on team routing for it");
+        }
+        teamAgentIds = await teamMemberIds(c.env.DB, workspaceId, body.assignedTeamId);
+        if (!teamAgentIds) throw new HttpError(400, "invalid_request", "assignedTeamId: no such team in this workspace");
+      }
       const started = await startConversation(c.env, {
+        routing: { assignedAgentId: body.assignedAgentId ?? null, teamAgentIds },
         channel,
         contact: body.contact,
         subject: body.subject ?? subjectOf(body.message),

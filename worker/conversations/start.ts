@@ -17,6 +17,8 @@ export type StartInput = {
   locale?: Locale | undefined;
   /** Staff-initiated threads start active with their agent and skip the queue. */
   agent?: { id: string; name: string } | undefined;
+  /** Who may be offered a customer's conversation: its request's agent, or its team's members. */
+  routing?: { assignedAgentId: string | null; teamAgentIds: string[] | null };
 };
 
 /**
@@ -64,6 +66,8 @@ export async function startConversation(env: Env, input: StartInput): Promise<Co
       subject: conversation.subject,
       contactName: conversation.contact.name,
       topic: conversation.topic,
+      assignedAgentId: input.routing?.assignedAgentId ?? null,
+      teamAgentIds: input.routing?.teamAgentIds ?? null,
     });
   }
   return input.agent ? { ...conversation, status: "active" } : conversation;

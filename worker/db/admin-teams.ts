@@ -73,3 +73,14 @@ export async function deleteTeam(db: D1Database, workspaceId: string, id: string
   const result = await db.prepare("DELETE FROM teams WHERE workspace_id = ? AND id = ?").bind(workspaceId, id).run();
   return result.meta.changes > 0;
 }
+
+/** The team's member agent ids, or null when the workspace has no such team. */
+export async function teamMemberIds(db: D1Database, workspaceId: string, teamId: string): Promise<string[] | null> {
+  const team = await db.prepare("SELECT id FROM teams WHERE workspace_id = ? AND id = ?").bind(workspaceId, teamId).first();
+  if (!team) return null;
+  const { results } = await db
+    .prepare("SELECT agent_id FROM team_members WHERE workspace_id = ? AND team_id = ?")
+    .bind(workspaceId, teamId)
+    .all<{ agent_id: string }>();
+  return results.map((r) => r.agent_id);
+}
