@@ -41,9 +41,9 @@ const OK = { ok: true } as const;
 
 /** One per conversation: its sockets, its ordered messages, its life cycle and its timers. */
 export class ConversationRoom extends DurableObject<Env> {
-  private readonly store: RoomStore;
-  private readonly schedule: RoomSchedule;
-  private readonly outbox: RoomOutbox;
+  private store: RoomStore;
+  private schedule: RoomSchedule;
+  private outbox: RoomOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -74,7 +74,9 @@ export class ConversationRoom extends DurableObject<Env> {
    * A message with an attachment may have an empty body.
    */
   async post(author: Author, clientId: string, body: string, attachment?: Attachment): Promise<PostResult> {
-    const result = this.append(author, clientId, body, attachment === undefined ? undefined : attachmentSchema.parse(attachment));
+    const file = attachmentSchema.optional().safeParse(attachment);
+    if (!file.success) return refuse("bad_frame", `attachment: ${describeZodError(file.error)}`);
+    const result = this.append(author, clientId, body, file.data);
     if (result.ok && !result.duplicate) {
       this.afterAppend(result.message, null);
       await this.armAlarm();
@@ -135,6 +137,25 @@ export class ConversationRoom extends DurableObject<Env> {
     const result = this.endBy(principalSchema.parse(by));
     await this.armAlarm();
     return result;
+  }
+
+  /**
+   * Forgets the conversation for good: its sockets are closed, its timers stopped (so no late alarm
+   * copies anything back to D1), its storage wiped. The room then answers as one never initialised.
+   */
+  async destroy(): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, "conversation deleted");
+      } catch {
+        // Already closed.
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.store = new RoomStore(this.ctx.storage.sql);
+    this.schedule = new RoomSchedule(this.ctx.storage.sql);
+    this.outbox = new RoomOutbox(this.ctx.storage.sql);
   }
 
   override async fetch(request: Request): Promise<Response> {

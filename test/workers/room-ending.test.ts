@@ -1,6 +1,6 @@
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { agentOnline, TestSocket, type Workspace } from "./fixtures";
+import { agentOnline, call, TestSocket, type Workspace } from "./fixtures";
 import { latestState } from "./lobby-helpers";
 import {
   acceptedConversation,
@@ -156,5 +156,21 @@ describe("the end form", () => {
     const err = await sendAndExpectError(visitor, { type: "feedback", feedback: { satisfied: null, rating: 6 } });
     expect(err).toMatchObject({ code: "bad_frame", message: expect.stringMatching(/rating/) });
     expect((await room.snapshot()).feedback).toBeNull();
+  });
+});
+
+describe("deleting a conversation", () => {
+  it("closes its sockets, stops its timers and forgets everything", async () => {
+    const { conversation, token, visitor, agentSocket, room } = await acceptedConversation();
+    await sendMessage(agentSocket, "This starts the idle clock");
+    const closed = new Promise<number>((resolve) => visitor.ws.addEventListener("close", (e) => resolve(e.code)));
+    await room.destroy();
+    expect(await closed).toBe(4404);
+    expect(await room.history(0)).toEqual([]);
+    expect(await runInDurableObject(room, (_room, state) => state.storage.getAlarm())).toBeNull();
+    const res = await call(`/api/widget/conversations/${conversation.id}/socket?token=${encodeURIComponent(token)}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(res.status).toBe(404);
   });
 });
