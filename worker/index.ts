@@ -1,4 +1,5 @@
 import { app } from "./app";
+import { drainEmailOutbox } from "./email/resend-delivery";
 import type { Env } from "./env";
 
 export { ChannelLobby } from "../durable-objects/channel-lobby";
@@ -7,4 +8,6 @@ export { WebhookDispatcher } from "../durable-objects/webhook-dispatcher";
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  // Every minute: emails Resend asked us to retry (429, 5xx) go out again when due.
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(drainEmailOutbox(env)),
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import { newId } from "../db/ids";
 import { emailEnvelope, emailRequest, type EmailEnvelope, type EmailRequest } from "./email-request";
+import { drainEmailOutbox } from "./resend-delivery";
 import { renderEmail } from "./templates";
 
 /**
@@ -9,6 +10,11 @@ import { renderEmail } from "./templates";
  * stays in the local outbox that admins read in the console.
  */
 export async function queueEmail(env: Env, envelope: EmailEnvelope, request: EmailRequest): Promise<void> {
+  await storeEmail(env, envelope, request);
+  if (env.RESEND_API_KEY) await drainEmailOutbox(env);
+}
+
+async function storeEmail(env: Env, envelope: EmailEnvelope, request: EmailRequest): Promise<void> {
   const e = emailEnvelope.parse(envelope);
   const r = emailRequest.parse(request);
   const rendered = renderEmail(e.locale, r);

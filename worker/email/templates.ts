@@ -39,10 +39,76 @@ const fi: Words = {
   alertSubject: (s) => `Huomiota tarvitaan: ${s}`,
 };
 
-const WORDS: Partial<Record<Locale, Words>> = { en, fi };
+const sv: Words = {
+  transcriptSubject: (s) => `Utskrift av din chatt: ${s}`,
+  transcriptIntro: "Här är utskriften av ditt samtal med oss.",
+  surveySubject: "Hur gick det?",
+  surveyBody: (n, s) => `Hej ${n}, ditt ärende "${s}" är löst. Svara på det här mejlet och berätta hur vi skötte oss.`,
+  ticketSubject: (r) => `Vi har tagit emot din fråga (${r})`,
+  ticketBody: (n, r) => `Hej ${n}, tack. Ditt ärendenummer är ${r}; vi svarar via e-post.`,
+  notificationSubject: (f) => `Nytt meddelande från ${f}`,
+  alertSubject: (s) => `Behöver uppmärksamhet: ${s}`,
+};
+
+const no: Words = {
+  transcriptSubject: (s) => `Utskrift av chatten din: ${s}`,
+  transcriptIntro: "Her er utskriften av samtalet ditt med oss.",
+  surveySubject: "Hvordan gjorde vi det?",
+  surveyBody: (n, s) => `Hei ${n}, saken din "${s}" er løst. Svar på denne e-posten og fortell oss hvordan vi gjorde det.`,
+  ticketSubject: (r) => `Vi har mottatt spørsmålet ditt (${r})`,
+  ticketBody: (n, r) => `Hei ${n}, takk. Saksnummeret ditt er ${r}; vi svarer på e-post.`,
+  notificationSubject: (f) => `Ny melding fra ${f}`,
+  alertSubject: (s) => `Trenger oppmerksomhet: ${s}`,
+};
+
+const da: Words = {
+  transcriptSubject: (s) => `Udskrift af din chat: ${s}`,
+  transcriptIntro: "Her er udskriften af din samtale med os.",
+  surveySubject: "Hvordan klarede vi det?",
+  surveyBody: (n, s) => `Hej ${n}, din sag "${s}" er løst. Svar på denne e-mail og fortæl os, hvordan vi klarede det.`,
+  ticketSubject: (r) => `Vi har modtaget dit spørgsmål (${r})`,
+  ticketBody: (n, r) => `Hej ${n}, tak. Dit sagsnummer er ${r}; vi svarer på e-mail.`,
+  notificationSubject: (f) => `Ny besked fra ${f}`,
+  alertSubject: (s) => `Kræver opmærksomhed: ${s}`,
+};
+
+const de: Words = {
+  transcriptSubject: (s) => `Verlauf Ihres Chats: ${s}`,
+  transcriptIntro: "Hier ist der Verlauf Ihres Gesprächs mit uns.",
+  surveySubject: "Wie war unser Service?",
+  surveyBody: (n, s) => `Hallo ${n}, Ihr Anliegen „${s}“ ist gelöst. Antworten Sie auf diese E-Mail und sagen Sie uns, wie zufrieden Sie waren.`,
+  ticketSubject: (r) => `Wir haben Ihre Frage erhalten (${r})`,
+  ticketBody: (n, r) => `Hallo ${n}, vielen Dank. Ihre Ticketnummer ist ${r}; wir antworten per E-Mail.`,
+  notificationSubject: (f) => `Neue Nachricht von ${f}`,
+  alertSubject: (s) => `Aufmerksamkeit nötig: ${s}`,
+};
+
+const nl: Words = {
+  transcriptSubject: (s) => `Transcript van je chat: ${s}`,
+  transcriptIntro: "Hier is het transcript van je gesprek met ons.",
+  surveySubject: "Hoe hebben we het gedaan?",
+  surveyBody: (n, s) => `Hoi ${n}, je vraag "${s}" is opgelost. Beantwoord deze e-mail en laat ons weten hoe we het deden.`,
+  ticketSubject: (r) => `We hebben je vraag ontvangen (${r})`,
+  ticketBody: (n, r) => `Hoi ${n}, bedankt. Je ticketnummer is ${r}; we antwoorden per e-mail.`,
+  notificationSubject: (f) => `Nieuw bericht van ${f}`,
+  alertSubject: (s) => `Aandacht nodig: ${s}`,
+};
+
+const it: Words = {
+  transcriptSubject: (s) => `Trascrizione della tua chat: ${s}`,
+  transcriptIntro: "Ecco la trascrizione della tua conversazione con noi.",
+  surveySubject: "Come siamo andati?",
+  surveyBody: (n, s) => `Ciao ${n}, la tua richiesta "${s}" è stata risolta. Rispondi a questa email per dirci come siamo andati.`,
+  ticketSubject: (r) => `Abbiamo ricevuto la tua domanda (${r})`,
+  ticketBody: (n, r) => `Ciao ${n}, grazie. Il numero del tuo ticket è ${r}; ti risponderemo via email.`,
+  notificationSubject: (f) => `Nuovo messaggio da ${f}`,
+  alertSubject: (s) => `Richiede attenzione: ${s}`,
+};
+
+const WORDS: Record<Locale, Words> = { en, fi, sv, no, da, de, nl, it };
 
 export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmail {
-  const w = WORDS[locale] ?? en;
+  const w = WORDS[locale];
   switch (request.template) {
     case "transcript": {
       const { subject, lines } = request.data;
