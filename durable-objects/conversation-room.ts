@@ -134,6 +134,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   /** Ends the conversation on behalf of its visitor or an agent (the REST API and the console). */
   async end(by: Principal): Promise<RoomResult> {
+    if (!this.store.identity()) return refuse("internal", "conversation not initialised");
     const result = this.endBy(principalSchema.parse(by));
     await this.armAlarm();
     return result;
