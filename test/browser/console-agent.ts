@@ -24,13 +24,22 @@ export async function signInToConsole(page: Page, baseUrl: string, who: { email:
   await waitForHidden(page.getByRole('button', { name: 'Sign in', exact: true }));
 }
 
-/** Turns the switch on once the console has reached every channel's lobby, and waits until it says so. */
+/**
+ * Turns the switch on once the console has reached every channel's lobby, and waits until it says
+ * so. The lobby remembers the switch from an earlier session; it is then turned off and on again,
+ * so that the click that allows sound and notifications happens in every test.
+ */
 export async function turnAvailable(page: Page): Promise<void> {
   const available = page.getByRole('switch', { name: 'Available for chat' });
+  const isOn = async () => (await available.getAttribute('aria-checked')) === 'true';
   await waitForVisible(available);
   await until(() => available.isEnabled(), 'the switch to be enabled (the lobby connected)');
-  if ((await available.getAttribute('aria-checked')) !== 'true') await available.click();
-  await until(async () => (await available.getAttribute('aria-checked')) === 'true', '"Available for chat" to be on');
+  if (await isOn()) {
+    await available.click();
+    await until(async () => !(await isOn()), '"Available for chat" to be off');
+  }
+  await available.click();
+  await until(isOn, '"Available for chat" to be on');
 }
 
 /**

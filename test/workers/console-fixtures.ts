@@ -76,7 +76,7 @@ export async function insertThread(
     activityAt?: number;
     archived?: boolean;
     attention?: "attentive" | "answered";
-    messages?: { author: "visitor" | "agent"; body: string; authorId?: string }[];
+    messages?: { author: "visitor" | "agent" | "system"; body: string; authorId?: string }[];
   },
 ): Promise<string> {
   const contactId = newId("ct");
@@ -100,7 +100,7 @@ export async function insertThread(
       env.DB.prepare(
         `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).bind(ws.workspaceId, id, i + 1, `m-${id}-${i}`, m.author, m.authorId ?? null, m.author === "agent" ? "Agent" : contact.name, m.body, at),
+      ).bind(ws.workspaceId, id, i + 1, `m-${id}-${i}`, m.author, m.authorId ?? null, { agent: "Agent", system: "Parley", visitor: contact.name }[m.author], m.body, at),
     ),
   ]);
   return id;

@@ -29,6 +29,20 @@ describe("the inbox", () => {
     expect(top.contact).toMatchObject({ name: "Vera Visitor", email: "vera@example.com", account: null });
   });
 
+  it("the last reply is a person's, not a system line", async () => {
+    const ws = await createWorkspace();
+    const agent = asAgent(await signIn(ws));
+    await insertThread(ws, {
+      subject: "joined",
+      messages: [
+        { author: "visitor", body: "Hello" },
+        { author: "system", body: "Dana joined the chat" },
+      ],
+    });
+    const [row] = (await agent.json<InboxPage>("/api/console/conversations")).conversations;
+    expect(row).toMatchObject({ lastAuthorName: "Tess Thread", unread: 1 });
+  });
+
   it("pages with a cursor, 25/50/100/250 rows a page, never skipping or repeating a row", async () => {
     const ws = await createWorkspace();
     const agent = asAgent(await signIn(ws));

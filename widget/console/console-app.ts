@@ -19,6 +19,8 @@ import { consoleStyles } from "./styles";
 import { sentence } from "./text";
 import "./thread-view";
 
+/** How long "someone else accepted this chat first" and its kin stay above the queue. */
+const NOTICE_MS = 10_000;
 /** Polled while the console is open; it is also how the server knows the agent is not away. */
 const NOTIFICATIONS_MS = 10_000;
 
@@ -97,7 +99,10 @@ export class ConsoleApp extends LitElement {
   private lobby: LobbyClient | null = null;
   private readonly alert = new QueueAlert();
   private readonly announced = new Set<string>();
+  /** Who took each chat, as the lobby announced it: the answer for an agent who clicks "Accept" too late. */
+  private readonly takenBy = new Map<string, string>();
   private notificationTimer: ReturnType<typeof setInterval> | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -120,6 +125,9 @@ export class ConsoleApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener("hashchange", this.onHashChange);
+    // The switch may come back on from an earlier session, without the click that allows sound.
+    addEventListener("pointerdown", this.onFirstGesture);
+    addEventListener("keydown", this.onFirstGesture);
     consoleApi
       .me()
       .then(({ agent }) => this.signedIn(agent))
@@ -130,8 +138,17 @@ export class ConsoleApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener("hashchange", this.onHashChange);
+    removeEventListener("pointerdown", this.onFirstGesture);
+    removeEventListener("keydown", this.onFirstGesture);
     this.stop();
   }
+
+  private readonly onFirstGesture = () => {
+    if (!this.agent) return;
+    removeEventListener("pointerdown", this.onFirstGesture);
+    removeEventListener("keydown", this.onFirstGesture);
+    this.alert.prepare();
+  };
 
   private readonly onHashChange = () => {
     const here = readLocation();
@@ -161,17 +178,18 @@ export class ConsoleApp extends LitElement {
     this.lobby = new LobbyClient(channels, {
       change: () => this.lobbyChanged(),
       accepted: (conversationId, by) => {
+        this.takenBy.set(conversationId, by.name);
         if (by.id === this.agent?.id) {
           this.queueNotice = "";
           this.go("inbox", conversationId);
           this.inbox()?.refresh();
         } else if (this.accepting === conversationId) {
-          this.queueNotice = `${by.name} accepted this chat first.`;
+          this.tellQueue(`${by.name} accepted this chat first.`);
         }
         if (this.accepting === conversationId) this.accepting = "";
       },
       error: (_code, message, conversationId) => {
-        this.queueNotice = sentence(message);
+        this.tellQueue(sentence(message));
         if (conversationId === this.accepting) this.accepting = "";
       },
     });
@@ -180,6 +198,7 @@ export class ConsoleApp extends LitElement {
 
   private stop(): void {
     clearInterval(this.notificationTimer);
+    clearTimeout(this.noticeTimer);
     this.lobby?.close();
     this.lobby = null;
     this.queue = [];
@@ -226,10 +245,24 @@ export class ConsoleApp extends LitElement {
   private accept(conversationId: string): void {
     this.queueNotice = "";
     if (!this.lobby?.accept(conversationId)) {
-      this.queueNotice = this.available ? "This chat is no longer waiting." : "Turn on “Available for chat” to accept chats.";
+      const winner = this.takenBy.get(conversationId);
+      this.tellQueue(
+        !this.available
+          ? "Turn on “Available for chat” to accept chats."
+          : winner
+            ? `${winner} accepted this chat first.`
+            : "This chat is no longer waiting.",
+      );
       return;
     }
     this.accepting = conversationId;
+  }
+
+  /** Why an accept did not go through, shown above the queue for a while. */
+  private tellQueue(text: string): void {
+    this.queueNotice = text;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.queueNotice = ""), NOTICE_MS);
   }
 
   private async signOut(): Promise<void> {

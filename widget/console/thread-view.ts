@@ -50,7 +50,8 @@ export class ThreadView extends LitElement {
         .controls, .toolbar, .extras, parley-composer, .typing, [role="status"], .alert { display: none !important; }
         header { border: 0; padding: 0 0 8px; }
         .log { overflow: visible; height: auto; padding: 0; }
-        .msg { break-inside: avoid; max-width: 85%; border: 1px solid #c5cad6; }
+        .msg { break-inside: avoid; max-width: 85%; }
+        .msg:not(.system) { border: 1px solid #c5cad6; }
         .msg.agent { background: #fff; color: #1d2330; }
         .msg.agent a { color: #1d2330; }
       }

@@ -28,11 +28,16 @@ const inboxRow = z.object({
 });
 
 /**
- * A conversation with its contact, account, responsible agent and how many messages the reading
+ * A conversation with its contact, account, responsible agent, its last reply (who and when: a
+ * person's, never a system line such as "Dana joined the chat"), and how many messages the reading
  * agent (the first bound parameter) has not read: those after their read mark that others wrote.
  */
 const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.attention, c.archived, c.created_at,
-  c.last_message_at, c.last_author_name, c.activity_at, c.request_note, c.locale,
+  c.activity_at, c.request_note, c.locale,
+  (SELECT m.created_at FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
+    AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_message_at,
+  (SELECT m.author_name FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
+    AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_name,
   ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.account_id, a.name AS account_name,
   c.agent_id, ag.name AS agent_name,
   (SELECT COUNT(*) FROM messages m
