@@ -67,7 +67,7 @@ export class ChannelsView extends LitElement {
     }
   }
 
-  private replace(channel: AdminChannel): void {
+  private replaceChannel(channel: AdminChannel): void {
     this.channels = (this.channels ?? []).map((c) => (c.id === channel.id ? channel : c));
   }
 
@@ -125,8 +125,8 @@ export class ChannelsView extends LitElement {
         </nav>
         ${selected
           ? html`<parley-admin-channel-editor .channel=${selected}
-              @channel-saved=${(e: CustomEvent<AdminChannel>) => this.replace(e.detail)}
-              @identity-secret-changed=${(e: CustomEvent<string | null>) => this.replace({ ...selected, identitySecret: e.detail })}></parley-admin-channel-editor>`
+              @channel-saved=${(e: CustomEvent<AdminChannel>) => this.replaceChannel(e.detail)}
+              @identity-secret-changed=${(e: CustomEvent<string | null>) => this.replaceChannel({ ...selected, identitySecret: e.detail })}></parley-admin-channel-editor>`
           : html`<p class="muted">No channels yet: create the first one.</p>`}
       </div>
     `;
