@@ -16,6 +16,8 @@ export class NewConversation extends LitElement {
       :host { display: contents; }
       dialog { max-width: 560px; }
       .two { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+      form > *, .two > * { min-width: 0; }
+      input, select, textarea { width: 100%; }
       textarea { min-height: 110px; resize: vertical; }
     `,
   ];
