@@ -12,12 +12,14 @@ const WAIT_MS = 15_000;
 /** A WebSocket whose frames are kept, so a test can wait for the one it expects. */
 class FrameSocket<In extends { type: string }, Out> {
   readonly frames: In[] = [];
+  private closedWith: string | null = null;
   private readonly waiters = new Set<() => void>();
   private constructor(private readonly ws: WebSocket) {
     ws.addEventListener('message', (e) => {
       this.frames.push(JSON.parse(String(e.data)) as In);
       for (const wake of this.waiters) wake();
     });
+    ws.addEventListener('close', (e) => (this.closedWith = `closed ${e.code} ${e.reason}`));
   }
 
   static open<In extends { type: string }, Out>(url: string, headers: Record<string, string>): Promise<FrameSocket<In, Out>> {
@@ -47,7 +49,7 @@ class FrameSocket<In extends { type: string }, Out> {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(this.frames.slice(-8))}`));
+        reject(new Error(`timed out waiting for ${what} (socket ${this.closedWith ?? 'open'}); frames: ${JSON.stringify(this.frames.slice(-8))}`));
       }, timeout);
       const cleanup = () => {
         clearTimeout(timer);
@@ -125,13 +127,11 @@ export class AgentDriver {
     return lobby;
   }
 
-  /** Waits until the visitor named `contactName` waits in the queue, and returns their place. */
-  async waitInQueue(lobby: LobbySocket, contactName: string): Promise<QueueEntry> {
-    const frame = await lobby.waitFor(
-      (f) => f.type === 'lobby' && f.queue.some((q) => q.contactName === contactName),
-      `${contactName} in the queue`,
-    );
-    return (frame as Extract<LobbyServerFrame, { type: 'lobby' }>).queue.find((q) => q.contactName === contactName)!;
+  /** Waits until a conversation of the visitor named `contactName` (and matching `also`) waits in the queue. */
+  async waitInQueue(lobby: LobbySocket, contactName: string, also: (entry: QueueEntry) => boolean = () => true): Promise<QueueEntry> {
+    const match = (q: QueueEntry) => q.contactName === contactName && also(q);
+    const frame = await lobby.waitFor((f) => f.type === 'lobby' && f.queue.some(match), `${contactName} in the queue`);
+    return (frame as Extract<LobbyServerFrame, { type: 'lobby' }>).queue.find(match)!;
   }
 
   async accept(lobby: LobbySocket, conversationId: string): Promise<void> {

@@ -15,7 +15,9 @@ export function typeAllowed(type: string, allowed: string[]): boolean {
 export function formatBytes(bytes: number, locale: Locale): string {
   const [value, unit] =
     bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), "megabyte"] : bytes >= 1024 ? [bytes / 1024, "kilobyte"] : [bytes, "byte"];
-  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }).format(value);
+  // "narrow" for bytes: "70B" rather than "70 byte".
+  const unitDisplay = unit === "byte" ? "narrow" : "short";
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay, maximumFractionDigits: 1 }).format(value);
 }
 
 /** The same checks the Worker makes, so a file it would refuse is never sent. */

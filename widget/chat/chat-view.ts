@@ -7,6 +7,9 @@ import { define, SessionView } from "./session-view";
 import { viewStyles } from "./view-styles";
 import { attachmentUrl } from "./widget-api";
 
+/** Image types the Worker serves inline; other files are downloads. */
+const INLINE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);
+
 /** How close to the bottom counts as "reading the newest": new messages then scroll into view. */
 const STICK_PX = 48;
 
@@ -84,6 +87,9 @@ export class ChatView extends SessionView {
       .msg:not(.mine) .meta {
         justify-content: flex-start;
       }
+      .msg.system .meta {
+        justify-content: center;
+      }
       .ticks {
         letter-spacing: -3px;
         padding-right: 3px;
@@ -99,14 +105,21 @@ export class ChatView extends SessionView {
       }
       .file img {
         display: block;
+        align-self: flex-start;
         max-width: 100%;
         max-height: 220px;
         border-radius: 8px;
         background: #fff;
       }
       .file-name {
+        display: flex;
+        align-items: center;
+        gap: 4px;
         text-decoration: underline;
         font-size: 14px;
+      }
+      .file-name svg {
+        flex: none;
       }
       .typing {
         min-height: 20px;
@@ -315,8 +328,8 @@ export class ChatView extends SessionView {
     const locale = this.session.options.locale;
     const read = mine && c.read.agent >= m.seq;
     return html`<div class="msg ${m.author.type} ${mine ? "mine" : ""}">
-      <span class="sr-only">${mine ? t("you") : m.author.name}:</span>
-      ${m.body ? html`<span class="body">${m.body}</span>` : nothing}
+      ${m.author.type === "system" ? nothing : html`<span class="sr-only">${mine ? t("you") : m.author.name}:</span>`}
+      ${m.body || m.event ? html`<span class="body">${this.wording(m, c)}</span>` : nothing}
       ${m.attachment ? this.renderAttachment(m.attachment, c.token) : nothing}
       <span class="meta">
         ${mine || m.author.type === "system" ? "" : `${m.author.name} · `}${formatTime(m.createdAt, locale)}
@@ -329,12 +342,28 @@ export class ChatView extends SessionView {
     </div>`;
   }
 
+  /** System messages are worded here, in the visitor's language; their body is English. */
+  private wording(m: Message, c: LiveConversation): string {
+    const t = this.session.t.bind(this.session);
+    switch (m.event?.kind) {
+      case "joined":
+        return t("agentJoined", { name: m.event.agent.name });
+      case "reopened":
+        return t("visitorReturned");
+      case "ended":
+        if (m.event.reason === "idle") return t("endedByIdle");
+        return m.event.reason === "agent" ? t("endedByAgent", { name: c.agent?.name ?? "" }) : t("endedByVisitor");
+      default:
+        return m.body;
+    }
+  }
+
   private renderAttachment(a: NonNullable<Message["attachment"]>, token: string) {
     const url = attachmentUrl(a, token);
     const size = formatBytes(a.size, this.session.options.locale);
     return html`<a class="file" href=${url} target="_blank" rel="noopener" aria-label=${this.session.t("download", { name: a.name })}>
-      ${a.contentType.startsWith("image/") ? html`<img src=${url} alt=${a.name} loading="lazy" />` : nothing}
-      <span class="file-name">📎 ${a.name} (${size})</span>
+      ${INLINE_IMAGES.has(a.contentType) ? html`<img src=${url} alt=${a.name} loading="lazy" />` : nothing}
+      <span class="file-name">${paperclip(16)}${a.name} (${size})</span>
     </a>`;
   }
 
@@ -356,10 +385,7 @@ export class ChatView extends SessionView {
       />
       <button class="icon attach" type="button" aria-label=${t("attachFile")} title=${t("attachFile")}
         @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type="file"]')?.click()}>
-        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
-          <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"
-            d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l9.2-9.2a3.7 3.7 0 0 1 5.2 5.2l-9.2 9.2a1.8 1.8 0 0 1-2.6-2.6l8.5-8.5" />
-        </svg>
+        ${paperclip(22)}
       </button>
       <textarea
         aria-label=${t("message")}
@@ -381,5 +407,10 @@ export class ChatView extends SessionView {
     </div>`;
   }
 }
+
+const paperclip = (size: number) => html`<svg viewBox="0 0 24 24" width=${size} height=${size} aria-hidden="true" focusable="false">
+  <path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"
+    d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l9.2-9.2a3.7 3.7 0 0 1 5.2 5.2l-9.2 9.2a1.8 1.8 0 0 1-2.6-2.6l8.5-8.5" />
+</svg>`;
 
 define("parley-chat-view", ChatView);

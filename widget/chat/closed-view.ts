@@ -59,7 +59,7 @@ export class ClosedView extends SessionView {
               </table>
               <p class="hint">${t("openingHoursZone", { zone: timeZoneName(hours.timeZone, locale) })}</p>`
           : nothing}
-        ${channel.ticketSubmission && !session.ticket ? html`<p>${t("leaveMessage")}</p>` : nothing}
+        ${channel.ticketSubmission ? (session.ticket ? nothing : html`<p>${t("leaveMessage")}</p>`) : html`<p>${t("tryLater")}</p>`}
       </div>
       ${session.ticket
         ? html`<p class="notice success done" role="status">${t("ticketCreated", { reference: session.ticket.reference })}</p>`

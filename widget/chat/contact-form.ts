@@ -88,9 +88,10 @@ export class ContactForm extends SessionView {
       field.type === "select"
         ? html`<select id=${name} name=${name} aria-required=${field.required} aria-invalid=${this.invalid(name)} aria-describedby=${describedBy}>
             <option value=""></option>
-            ${(field.options ?? []).map((o) => html`<option>${o}</option>`)}
+            ${(field.options ?? []).map((o) => html`<option ?selected=${o === this.session.draft?.fields[field.key]}>${o}</option>`)}
           </select>`
         : html`<input id=${name} name=${name} type=${field.type} maxlength="500" aria-required=${field.required}
+            value=${this.session.draft?.fields[field.key] ?? ""}
             aria-invalid=${this.invalid(name)} aria-describedby=${describedBy} />`,
     );
   }
@@ -101,17 +102,19 @@ export class ContactForm extends SessionView {
     if (!channel) return nothing;
     const t = session.t.bind(session);
     const identity = session.options.identity;
-    const presetTopic = channel.topics.includes(session.options.topic) ? session.options.topic : "";
+    const draft = session.draft;
+    const wanted = draft?.topic || session.options.topic;
+    const presetTopic = channel.topics.includes(wanted) ? wanted : "";
     return html`
       <form novalidate @submit=${this.submit}>
         ${this.purpose === "chat" ? html`<p>${t("greeting")}</p>` : nothing}
         ${this.field("name", t("name"), true, (d) =>
           html`<input id="name" name="name" autocomplete="name" maxlength="120" aria-required="true"
-            value=${identity?.userName ?? ""} aria-invalid=${this.invalid("name")} aria-describedby=${d} />`,
+            value=${draft?.name ?? identity?.userName ?? ""} aria-invalid=${this.invalid("name")} aria-describedby=${d} />`,
         )}
         ${this.field("email", t("email"), true, (d) =>
           html`<input id="email" name="email" type="email" autocomplete="email" maxlength="254" aria-required="true"
-            value=${identity?.userEmail ?? ""} aria-invalid=${this.invalid("email")} aria-describedby=${d} />`,
+            value=${draft?.email ?? identity?.userEmail ?? ""} aria-invalid=${this.invalid("email")} aria-describedby=${d} />`,
         )}
         ${channel.preChatFields.map((f) => this.customField(f))}
         ${channel.topics.length
@@ -125,6 +128,7 @@ export class ContactForm extends SessionView {
         ${this.field("message", t("message"), true, (d) =>
           html`<textarea id="message" name="message" rows="4" maxlength=${channel.maxMessageLength} aria-required="true"
             placeholder=${t("messagePlaceholder")} aria-invalid=${this.invalid("message")} aria-describedby=${d}
+            .defaultValue=${draft?.message ?? ""}
             @input=${(e: InputEvent) => (this.question = (e.target as HTMLTextAreaElement).value)}></textarea>`,
         )}
         ${this.purpose === "chat" && channel.faqSuggestions

@@ -132,7 +132,7 @@ export class EndForm extends SessionView {
                 @click=${() => (this.problem = c.requestTranscript() ? "" : t("networkError"))}>${t("emailTranscript")}</button>`
           : nothing}
         <div class="row">
-          ${channel.endForm.allowBackToChat && !c.feedback
+          ${channel.endForm.allowBackToChat && c.endedBy !== "idle" && !c.feedback
             ? html`<button class="secondary" type="button"
                 @click=${() => (this.problem = c.reopen() ? "" : t("networkError"))}>${t("backToChat")}</button>`
             : nothing}

@@ -44,11 +44,12 @@ export class FaqSuggestions extends SessionView {
       .question:focus-visible {
         outline: 3px solid var(--parley-focus, #ffbf47);
       }
-      .question::before {
-        content: "▸";
+      .chevron {
+        display: inline-block;
+        transition: transform 0.15s ease;
       }
-      .question[aria-expanded="true"]::before {
-        content: "▾";
+      .question[aria-expanded="true"] .chevron {
+        transform: rotate(90deg);
       }
       .answer {
         padding: 2px 0 8px 16px;
@@ -124,7 +125,7 @@ export class FaqSuggestions extends SessionView {
                 aria-controls="answer-${faq.id}"
                 @click=${() => (this.expanded = this.expanded === faq.id ? null : faq.id)}
               >
-                ${faq.question}
+                <span class="chevron" aria-hidden="true">▸</span><span>${faq.question}</span>
               </button>
               <div class="answer" id="answer-${faq.id}" ?hidden=${this.expanded !== faq.id}>${faq.answer}</div>
             </li>`,

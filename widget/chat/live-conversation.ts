@@ -1,4 +1,4 @@
-import type { ConversationStatus, EndReason, Feedback, Message, ReadState } from "../../protocol/frames";
+import type { AgentRef, ConversationProgress, ConversationStatus, EndReason, Feedback, Message, ReadState } from "../../protocol/frames";
 import { RequestError } from "../lib/api";
 import { newClientId } from "../lib/client-id";
 import {
@@ -11,7 +11,6 @@ import type { StoredConversation } from "./visitor-store";
 import { socketUrl, uploadAttachment } from "./widget-api";
 
 export type Upload = { clientId: string; name: string };
-type StatusFields = Pick<Extract<ConversationFrame, { type: "status" }>, "status" | "agent" | "queuePosition" | "endedBy">;
 
 export type ConversationHost = {
   changed(): void;
@@ -35,7 +34,7 @@ export class LiveConversation {
   uploads: Upload[] = [];
   /** null until the room has said who and where we are. */
   status: ConversationStatus | null = null;
-  agent: StatusFields["agent"] = null;
+  agent: AgentRef | null = null;
   queuePosition: number | null = null;
   endedBy: EndReason | null = null;
   read: ReadState = { visitor: 0, agent: 0 };
@@ -48,6 +47,8 @@ export class LiveConversation {
   error: { code: string; text: string; file?: string } | null = null;
   transcriptSent = false;
 
+  /** The end form as sent, kept until the room confirms it. */
+  private feedbackSent: Feedback | null = null;
   private readonly socket: ConversationSocket;
   private typingShownTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSentAt = 0;
@@ -60,23 +61,27 @@ export class LiveConversation {
     this.id = stored.id;
     this.token = stored.token;
     this.pending = stored.pending;
-    this.socket = new ConversationSocket(() => socketUrl(this.id, this.token), {
-      message: (m, live) => this.onMessage(m, live),
-      pending: (pending) => {
-        this.pending = pending;
-        this.host.persist(pending);
-        this.host.changed();
+    this.socket = new ConversationSocket(
+      () => socketUrl(this.id, this.token),
+      {
+        message: (m, live) => this.onMessage(m, live),
+        pending: (pending) => {
+          this.pending = pending;
+          this.host.persist(pending);
+          this.host.changed();
+        },
+        state: (s) => {
+          this.connection = s;
+          this.host.changed();
+        },
+        error: (code, text) => {
+          this.error = { code, text };
+          this.host.changed();
+        },
+        frame: (f) => this.onFrame(f),
       },
-      state: (s) => {
-        this.connection = s;
-        this.host.changed();
-      },
-      error: (code, text) => {
-        this.error = { code, text };
-        this.host.changed();
-      },
-      frame: (f) => this.onFrame(f),
-    });
+      stored.pending,
+    );
     this.socket.connect();
   }
 
@@ -130,6 +135,7 @@ export class LiveConversation {
   }
 
   sendFeedback(feedback: Feedback): boolean {
+    this.feedbackSent = feedback;
     return this.socket.control({ type: "feedback", feedback });
   }
 
@@ -202,12 +208,13 @@ export class LiveConversation {
         break;
       case "done":
         if (frame.request === "transcript") this.transcriptSent = true;
+        else this.feedback = this.feedbackSent;
         break;
     }
     this.host.changed();
   }
 
-  private setStatus(frame: StatusFields): void {
+  private setStatus(frame: ConversationProgress): void {
     this.status = frame.status;
     this.agent = frame.agent;
     this.queuePosition = frame.queuePosition;

@@ -40,6 +40,8 @@ export class VisitorSession extends EventTarget {
   current: LiveConversation | null = null;
   showingThreads = false;
   ticket: Ticket | null = null;
+  /** What the visitor wrote when the chat turned out to be unavailable: the ticket form starts from it. */
+  draft: ContactInput | null = null;
 
   private strings: Strings | null = null;
   private readonly storageKey: string;
@@ -143,6 +145,7 @@ export class VisitorSession extends EventTarget {
     this.visitor.current = null;
     this.showingThreads = false;
     this.ticket = null;
+    this.draft = null;
     this.save();
     this.changed();
   }
@@ -173,6 +176,7 @@ export class VisitorSession extends EventTarget {
     } catch (err) {
       if (err instanceof RequestError && err.code === "unavailable") {
         // Closed or nobody free since the channel was loaded: the closed view takes over.
+        this.draft = input;
         await this.load();
         return {};
       }
@@ -187,6 +191,7 @@ export class VisitorSession extends EventTarget {
     if (Object.keys(errors).length) return errors;
     try {
       this.ticket = await api.createTicket(this.options.channel, { ...this.contactBody(input), question: input.message });
+      this.draft = null;
       this.changed();
       return {};
     } catch (err) {

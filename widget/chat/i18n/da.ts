@@ -31,6 +31,7 @@ export const da: Strings = {
   openingHoursZone: "Tiderne er angivet i {zone}.",
   closedDay: "Lukket",
   leaveMessage: "Skriv dit spørgsmål, så svarer vi på e-mail.",
+  tryLater: "Prøv igen om lidt.",
   sendTicket: "Send besked",
   ticketCreated: "Tak! Vi har modtaget dit spørgsmål. Dit sagsnummer er {reference}.",
 
@@ -60,6 +61,8 @@ export const da: Strings = {
   idleWarning: "Er du der stadig? Chatten lukker kl. {time}, hvis du ikke skriver noget.",
   endChat: "Afslut chat",
   conversationEnded: "Denne samtale er afsluttet.",
+  agentJoined: "{name} deltager nu i chatten.",
+  visitorReturned: "Du vendte tilbage til chatten.",
 
   endedByVisitor: "Du afsluttede chatten.",
   endedByAgent: "{name} afsluttede chatten.",

@@ -31,6 +31,7 @@ export const de: Strings = {
   openingHoursZone: "Zeiten in {zone}.",
   closedDay: "Geschlossen",
   leaveMessage: "Hinterlassen Sie Ihre Frage, wir antworten per E-Mail.",
+  tryLater: "Bitte versuchen Sie es etwas später noch einmal.",
   sendTicket: "Nachricht senden",
   ticketCreated: "Vielen Dank! Wir haben Ihre Frage erhalten. Ihre Ticketnummer ist {reference}.",
 
@@ -60,6 +61,8 @@ export const de: Strings = {
   idleWarning: "Sind Sie noch da? Der Chat schließt um {time}, wenn Sie nichts schreiben.",
   endChat: "Chat beenden",
   conversationEnded: "Diese Unterhaltung ist beendet.",
+  agentJoined: "{name} ist dem Chat beigetreten.",
+  visitorReturned: "Sie sind zum Chat zurückgekehrt.",
 
   endedByVisitor: "Sie haben den Chat beendet.",
   endedByAgent: "{name} hat den Chat beendet.",

@@ -35,6 +35,7 @@ export const en = {
   openingHoursZone: "Times are in {zone} time.",
   closedDay: "Closed",
   leaveMessage: "Leave your question and we will answer by email.",
+  tryLater: "Please try again a little later.",
   sendTicket: "Send message",
   ticketCreated: "Thank you! We received your question. Your ticket number is {reference}.",
 
@@ -64,6 +65,8 @@ export const en = {
   idleWarning: "Are you still there? This chat closes at {time} unless you write something.",
   endChat: "End chat",
   conversationEnded: "This conversation has ended.",
+  agentJoined: "{name} joined the chat.",
+  visitorReturned: "You returned to the chat.",
 
   endedByVisitor: "You ended the chat.",
   endedByAgent: "{name} ended the chat.",

@@ -31,6 +31,7 @@ export const fi: Strings = {
   openingHoursZone: "Ajat ovat aikavyöhykkeellä {zone}.",
   closedDay: "Suljettu",
   leaveMessage: "Jätä kysymyksesi, niin vastaamme sähköpostilla.",
+  tryLater: "Yritä hetken kuluttua uudelleen.",
   sendTicket: "Lähetä viesti",
   ticketCreated: "Kiitos! Saimme kysymyksesi. Tukipyyntösi numero on {reference}.",
 
@@ -60,6 +61,8 @@ export const fi: Strings = {
   idleWarning: "Oletko vielä paikalla? Chat sulkeutuu klo {time}, ellet kirjoita jotain.",
   endChat: "Lopeta chat",
   conversationEnded: "Tämä keskustelu on päättynyt.",
+  agentJoined: "{name} liittyi chattiin.",
+  visitorReturned: "Palasit chattiin.",
 
   endedByVisitor: "Lopetit chatin.",
   endedByAgent: "{name} lopetti chatin.",

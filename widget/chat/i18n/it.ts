@@ -31,6 +31,7 @@ export const it: Strings = {
   openingHoursZone: "Orari espressi in {zone}.",
   closedDay: "Chiuso",
   leaveMessage: "Lasciaci la tua domanda e ti risponderemo via email.",
+  tryLater: "Riprova tra poco.",
   sendTicket: "Invia messaggio",
   ticketCreated: "Grazie! Abbiamo ricevuto la tua domanda. Il numero della tua richiesta è {reference}.",
 
@@ -60,6 +61,8 @@ export const it: Strings = {
   idleWarning: "Sei ancora lì? La chat si chiude alle {time} se non scrivi qualcosa.",
   endChat: "Termina la chat",
   conversationEnded: "Questa conversazione è terminata.",
+  agentJoined: "{name} si è unito alla chat.",
+  visitorReturned: "Sei tornato alla chat.",
 
   endedByVisitor: "Hai terminato la chat.",
   endedByAgent: "{name} ha terminato la chat.",

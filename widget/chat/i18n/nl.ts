@@ -31,6 +31,7 @@ export const nl: Strings = {
   openingHoursZone: "Tijden in {zone}.",
   closedDay: "Gesloten",
   leaveMessage: "Laat uw vraag achter, dan antwoorden we per e-mail.",
+  tryLater: "Probeer het over een tijdje opnieuw.",
   sendTicket: "Bericht versturen",
   ticketCreated: "Bedankt! We hebben uw vraag ontvangen. Uw ticketnummer is {reference}.",
 
@@ -60,6 +61,8 @@ export const nl: Strings = {
   idleWarning: "Bent u er nog? De chat sluit om {time} als u niets schrijft.",
   endChat: "Chat beëindigen",
   conversationEnded: "Dit gesprek is beëindigd.",
+  agentJoined: "{name} neemt deel aan de chat.",
+  visitorReturned: "U bent teruggekeerd naar de chat.",
 
   endedByVisitor: "U hebt de chat beëindigd.",
   endedByAgent: "{name} heeft de chat beëindigd.",

@@ -31,6 +31,7 @@ export const no: Strings = {
   openingHoursZone: "Tidene er oppgitt i {zone}.",
   closedDay: "Stengt",
   leaveMessage: "Legg igjen spørsmålet ditt, så svarer vi på e-post.",
+  tryLater: "Prøv igjen om en liten stund.",
   sendTicket: "Send melding",
   ticketCreated: "Takk! Vi har mottatt spørsmålet ditt. Saksnummeret ditt er {reference}.",
 
@@ -60,6 +61,8 @@ export const no: Strings = {
   idleWarning: "Er du der fortsatt? Chatten lukkes kl. {time} hvis du ikke skriver noe.",
   endChat: "Avslutt chat",
   conversationEnded: "Denne samtalen er avsluttet.",
+  agentJoined: "{name} ble med i chatten.",
+  visitorReturned: "Du gikk tilbake til chatten.",
 
   endedByVisitor: "Du avsluttet chatten.",
   endedByAgent: "{name} avsluttet chatten.",

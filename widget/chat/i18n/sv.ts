@@ -31,6 +31,7 @@ export const sv: Strings = {
   openingHoursZone: "Tiderna anges i {zone}.",
   closedDay: "Stängt",
   leaveMessage: "Lämna din fråga så svarar vi via e-post.",
+  tryLater: "Försök igen om en liten stund.",
   sendTicket: "Skicka meddelande",
   ticketCreated: "Tack! Vi har tagit emot din fråga. Ditt ärendenummer är {reference}.",
 
@@ -60,6 +61,8 @@ export const sv: Strings = {
   idleWarning: "Är du kvar? Chatten stängs kl. {time} om du inte skriver något.",
   endChat: "Avsluta chatten",
   conversationEnded: "Den här konversationen har avslutats.",
+  agentJoined: "{name} anslöt till chatten.",
+  visitorReturned: "Du återvände till chatten.",
 
   endedByVisitor: "Du avslutade chatten.",
   endedByAgent: "{name} avslutade chatten.",
