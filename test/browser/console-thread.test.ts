@@ -127,6 +127,7 @@ describe.sequential('console: queue → accept → reply → archive → reopen 
 
   step('the inbox shows the thread; screenshots of the inbox and the thread', async () => {
     await waitForVisible(row(), INBOX_MS);
+    await until(() => page().getByRole('button', { name: 'Archive', exact: true }).isEnabled(), 'the thread to be at rest');
     await saveScreenshot(page(), 'console-inbox');
     await saveScreenshot(page(), 'console-thread');
   });

@@ -12,6 +12,8 @@ import "./thread-composer";
 import { formatSize, messageStyles, renderMessage, renderPending } from "./thread-messages";
 
 const READ_DELAY_MS = 400;
+/** How long the outcome of an action ("Transcript emailed to …") stays on screen. */
+const NOTICE_MS = 8000;
 const TYPING_SHOWN_MS = 6000;
 
 const STATUS_TEXT = { queued: "Waiting in the queue", active: "Live chat", ended: "Chat ended" } as const;
@@ -93,6 +95,7 @@ export class ThreadView extends LitElement {
   private socket: ConversationSocket | null = null;
   private readTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private readSent = 0;
 
   constructor() {
@@ -130,6 +133,7 @@ export class ThreadView extends LitElement {
     this.socket?.close();
     clearTimeout(this.readTimer);
     clearTimeout(this.typingTimer);
+    clearTimeout(this.noticeTimer);
   }
 
   private readonly onVisibility = () => this.markRead();
@@ -240,7 +244,10 @@ export class ThreadView extends LitElement {
     this.error = "";
     this.notice = "";
     try {
-      this.notice = (await work()) ?? "";
+      const notice = (await work()) ?? "";
+      this.notice = notice;
+      clearTimeout(this.noticeTimer);
+      this.noticeTimer = setTimeout(() => this.notice === notice && (this.notice = ""), NOTICE_MS);
       await this.reload();
       this.changed();
     } catch (err) {
