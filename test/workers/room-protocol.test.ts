@@ -101,14 +101,22 @@ describe("a conversation's room", () => {
   it("pages a long history so a resume never sends one huge frame", async () => {
     const { conversation, token, agent } = await setup();
     const room = roomFor(env, conversation.id);
-    for (let i = 0; i < 250; i++) await room.post({ type: "agent", id: null, name: "Bot" }, `bulk-${i}-xxxxxxx`, `n${i}`);
+    // Posted at once: the room takes them one at a time, so seq order is still one to 251.
+    await Promise.all(
+      Array.from({ length: 250 }, (_, i) => room.post({ type: "agent", id: null, name: "Bot" }, `bulk-${i}-xxxxxxx`, `n${i}`)),
+    );
     const back = await TestSocket.visitor(conversation.id, token);
     back.send({ type: "resume", since: 0 });
     const first = await back.next<"history">((f) => f.type === "history");
     expect(first.messages).toHaveLength(200);
     expect(first.more).toBe(true);
+    expect(first.messages.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    back.send({ type: "resume", since: 200 });
+    const rest = await back.next<"history">((f) => f.type === "history" && f.messages[0]?.seq === 201);
+    expect(rest.messages).toHaveLength(51);
+    expect(rest.more).toBe(false);
     agent.close();
-  });
+  }, 20_000);
 
   it("keeps acknowledged messages across an eviction, and sockets survive hibernation", async () => {
     const { conversation, visitor, agent } = await setup();
