@@ -55,7 +55,14 @@ export const inboxConversation = conversationSummary.extend({
   unread: z.number().int().min(0),
   /** Who is responsible: the agent who accepted it, or who it was assigned to. */
   responsibleAgent: agentRef.nullable(),
-  contact: z.object({ id: z.string(), name: z.string(), email: z.string(), account: accountRef.nullable() }),
+  contact: z.object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    account: accountRef.nullable(),
+    /** How the customer is named on their messages: the contact's name once in an account, else their email. */
+    label: z.string(),
+  }),
   activityAt: z.number().int(),
 });
 

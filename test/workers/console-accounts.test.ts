@@ -23,19 +23,23 @@ describe("customer accounts", () => {
     await insertThread(ws, { subject: "Someone else", activityAt: t + 3 });
 
     const account = await newAccount(agent, "Firma Oy");
-    const linkedAino = await agent.post(`/api/console/accounts/${account.id}/contacts`, { name: "ignored: she exists", email: "AINO@firma.fi" });
+    // She exists already (she wrote to us); the agent's spelling of her name replaces hers.
+    const linkedAino = await agent.post(`/api/console/accounts/${account.id}/contacts`, { name: "Aino Lahtinen-Virta", email: "AINO@firma.fi" });
     expect(linkedAino.status).toBe(201);
-    expect(((await linkedAino.json()) as { contact: { name: string } }).contact.name).toBe("Aino Lahtinen");
+    expect(((await linkedAino.json()) as { contact: { name: string } }).contact.name).toBe("Aino Lahtinen-Virta");
     expect((await agent.post(`/api/console/accounts/${account.id}/contacts`, pekka)).status).toBe(201);
     const newcomer = await agent.post(`/api/console/accounts/${account.id}/contacts`, { name: "Liisa Uusi", email: "liisa@firma.fi" });
     expect(newcomer.status).toBe(201);
 
     const detail = (await agent.json<{ account: AccountDetail }>(`/api/console/accounts/${account.id}`)).account;
-    expect(detail.contacts.map((c) => c.name)).toEqual(["Aino Lahtinen", "Liisa Uusi", "Pekka Virta"]);
+    expect(detail.contacts.map((c) => c.name)).toEqual(["Aino Lahtinen-Virta", "Liisa Uusi", "Pekka Virta"]);
 
     const communication = await agent.json<InboxPage>(`/api/console/conversations?filter=all&accountId=${account.id}`);
     expect(communication.conversations.map((c) => c.subject)).toEqual(["Pekka asks", "Aino asks"]);
     expect(communication.conversations[0]!.contact.account).toEqual({ id: account.id, name: "Firma Oy" });
+    // In her account she is named, on her threads and as the author of her replies.
+    expect(communication.conversations[1]!.contact).toMatchObject({ name: "Aino Lahtinen-Virta", label: "Aino Lahtinen-Virta" });
+    expect(communication.conversations[1]!.lastAuthorName).toBe("Aino Lahtinen-Virta");
     const active = await agent.json<InboxPage>(`/api/console/conversations?filter=active&accountId=${account.id}`);
     expect(active.conversations.map((c) => c.subject)).toEqual(["Aino asks"]);
 

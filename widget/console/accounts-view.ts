@@ -31,6 +31,7 @@ export class AccountsView extends LitElement {
       section.account { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
       .head { display: flex; gap: 12px; align-items: center; padding: 12px 18px; border-bottom: 1px solid #e3e6ee; flex-wrap: wrap; }
       .head h1 { font-size: 18px; margin: 0; }
+      .rename { display: flex; gap: 6px; }
       [role="tablist"] { display: flex; gap: 4px; margin-left: auto; }
       [role="tab"] { border: 0; border-bottom: 3px solid transparent; background: none; padding: 6px 10px; cursor: pointer; font-weight: 600; color: #5b6272; }
       [role="tab"][aria-selected="true"] { color: #1d2330; border-bottom-color: #2f5bea; }
@@ -55,6 +56,7 @@ export class AccountsView extends LitElement {
     account: { state: true },
     tab: { state: true },
     conversation: { state: true },
+    renaming: { state: true },
     error: { state: true },
   };
   declare me: Agent | null;
@@ -66,6 +68,7 @@ export class AccountsView extends LitElement {
   declare account: AccountDetail | null;
   declare tab: "communication" | "contacts";
   declare conversation: string;
+  declare renaming: boolean;
   declare error: string;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -80,6 +83,7 @@ export class AccountsView extends LitElement {
     this.account = null;
     this.tab = "communication";
     this.conversation = "";
+    this.renaming = false;
     this.error = "";
   }
 
@@ -91,6 +95,7 @@ export class AccountsView extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has("selected")) {
       this.account = null;
+      this.renaming = false;
       this.conversation = "";
       if (this.selected) void this.loadAccount();
     }
@@ -138,12 +143,13 @@ export class AccountsView extends LitElement {
     });
   }
 
-  private rename(): void {
-    const name = prompt("Account name", this.account?.name ?? "");
-    if (!name || !this.account) return;
-    const id = this.account.id;
+  private rename(e: SubmitEvent): void {
+    e.preventDefault();
+    const name = String(new FormData(e.target as HTMLFormElement).get("name") ?? "");
+    const id = this.selected;
     void this.attempt(async () => {
       this.account = (await consoleApi.renameAccount(id, name)).account;
+      this.renaming = false;
       await this.loadAccounts();
     });
   }
@@ -169,10 +175,16 @@ export class AccountsView extends LitElement {
   }
 
   private renderAccount(a: AccountDetail) {
-    return html`<section class="account" aria-labelledby="account-name">
+    return html`<section class="account" aria-label=${a.name}>
       <div class="head">
-        <h1 id="account-name">${a.name}</h1>
-        <button class="link" type="button" @click=${this.rename}>Rename</button>
+        ${this.renaming
+          ? html`<form class="rename" @submit=${this.rename}>
+              <input name="name" aria-label="Account name" required maxlength="120" .value=${a.name} />
+              <button class="primary" type="submit">Save name</button>
+              <button class="secondary" type="button" @click=${() => (this.renaming = false)}>Cancel</button>
+            </form>`
+          : html`<h1 id="account-name">${a.name}</h1>
+              <button class="link" type="button" @click=${() => (this.renaming = true)}>Rename</button>`}
         <div role="tablist" aria-label="Account">
           ${(["communication", "contacts"] as const).map(
             (t) => html`<button role="tab" type="button" aria-selected=${this.tab === t ? "true" : "false"} @click=${() => (this.tab = t)}>

@@ -258,9 +258,7 @@ export class ThreadView extends LitElement {
   }
 
   private customerLabel(): string {
-    const contact = this.conversation?.contact;
-    if (!contact) return "Customer";
-    return contact.account ? contact.name : contact.email;
+    return this.conversation?.contact.label ?? "Customer";
   }
 
   private setAttention(attention: Attention): void {

@@ -80,9 +80,10 @@ export async function renameAccount(db: D1Database, workspaceId: string, account
 export type LinkResult = { ok: true; contact: AccountContact } | { ok: false; otherAccount: string };
 
 /**
- * Makes the workspace's contacts with this email members of the account, creating the contact
- * when there is none. A contact already in another account stays there: moving someone between
- * customers is a decision, not a side effect.
+ * Makes the workspace's contacts with this email members of the account, under the name the agent
+ * gives (it replaces whatever a visitor typed), creating the contact when there is none. A contact
+ * already in another account stays there: moving someone between customers is a decision, not a
+ * side effect.
  */
 export async function linkContact(
   db: D1Database,
@@ -103,10 +104,10 @@ export async function linkContact(
   const first = existing[0];
   if (first) {
     await db
-      .prepare("UPDATE contacts SET account_id = ? WHERE workspace_id = ? AND email = ?")
-      .bind(accountId, workspaceId, input.email)
+      .prepare("UPDATE contacts SET account_id = ?, name = ? WHERE workspace_id = ? AND email = ?")
+      .bind(accountId, input.name, workspaceId, input.email)
       .run();
-    return { ok: true, contact: { id: first.id, name: first.name, email: first.email } };
+    return { ok: true, contact: { id: first.id, name: input.name, email: first.email } };
   }
   const id = newId("ct");
   await db

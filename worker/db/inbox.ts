@@ -16,6 +16,7 @@ const inboxRow = z.object({
   created_at: z.number(),
   last_message_at: z.number().nullable(),
   last_author_name: z.string().nullable(),
+  last_author_type: z.enum(["visitor", "agent"]).nullable(),
   activity_at: z.number(),
   contact_id: z.string(),
   contact_name: z.string(),
@@ -38,6 +39,8 @@ const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.a
     AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_message_at,
   (SELECT m.author_name FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
     AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_name,
+  (SELECT m.author_type FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
+    AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_type,
   ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.account_id, a.name AS account_name,
   c.agent_id, ag.name AS agent_name,
   (SELECT COUNT(*) FROM messages m
@@ -49,6 +52,14 @@ const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.a
   LEFT JOIN accounts a ON a.workspace_id = ct.workspace_id AND a.id = ct.account_id
   LEFT JOIN agents ag ON ag.workspace_id = c.workspace_id AND ag.id = c.agent_id
   LEFT JOIN conversation_reads r ON r.workspace_id = c.workspace_id AND r.conversation_id = c.id AND r.agent_id = r0.agent_id`;
+
+/**
+ * How the console names the customer on their messages: the contact's name once the contact
+ * belongs to a customer account, else the email address they wrote from.
+ */
+function customerLabel(r: { contact_name: string; contact_email: string; account_id: string | null }): string {
+  return r.account_id ? r.contact_name : r.contact_email;
+}
 
 function toInboxConversation(row: unknown): InboxConversation {
   const r = inboxRow.parse(row);
@@ -62,7 +73,7 @@ function toInboxConversation(row: unknown): InboxConversation {
     archived: r.archived === 1,
     createdAt: r.created_at,
     lastMessageAt: r.last_message_at,
-    lastAuthorName: r.last_author_name,
+    lastAuthorName: r.last_author_type === "visitor" ? customerLabel(r) : r.last_author_name,
     activityAt: r.activity_at,
     unread: r.unread,
     responsibleAgent: r.agent_id ? { id: r.agent_id, name: r.agent_name ?? "" } : null,
@@ -71,6 +82,7 @@ function toInboxConversation(row: unknown): InboxConversation {
       name: r.contact_name,
       email: r.contact_email,
       account: r.account_id ? { id: r.account_id, name: r.account_name ?? "" } : null,
+      label: customerLabel(r),
     },
   };
 }
