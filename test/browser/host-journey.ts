@@ -29,6 +29,7 @@ export function journey(prefix: string, sessions: () => Record<string, BrowserSe
               (e: Error) => `(no screenshot: ${e.message})`,
             );
             notes.push(`${who} page ${session.page.url()} screenshot: ${shot}`);
+            notes.push(`${who} widget text: ${await widgetText(session.page).catch((e: Error) => `(unreadable: ${e.message})`)}`);
             if (session.problems.length) notes.push(`${who} browser problems:\n  ${session.problems.slice(-20).join('\n  ')}`);
           }
           if (error instanceof Error) error.message += `\n\n${notes.join('\n')}`;
@@ -51,3 +52,24 @@ export async function watchCsp(page: Page): Promise<void> {
 
 export const cspViolations = (page: Page): Promise<string[]> =>
   page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []);
+
+/** Everything the widget shows, through its nested shadow roots: what a failed step saw. */
+function widgetText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const parts: string[] = [];
+    const walk = (node: Node) => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        const text = node.textContent?.trim();
+        if (text) parts.push(text);
+        return;
+      }
+      if (node instanceof Element) {
+        if (node.tagName === 'STYLE') return;
+        if (node.shadowRoot) walk(node.shadowRoot);
+      }
+      node.childNodes.forEach(walk);
+    };
+    document.querySelectorAll('parley-chat').forEach(walk);
+    return parts.join(' | ').slice(0, 2_000);
+  });
+}

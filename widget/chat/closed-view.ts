@@ -20,17 +20,24 @@ export class ClosedView extends SessionView {
         font-weight: 600;
       }
       table {
+        width: 100%;
         border-collapse: collapse;
         font-size: 14px;
       }
       th {
         text-align: left;
         font-weight: 400;
-        padding: 2px 16px 2px 0;
+        padding: 3px 16px 3px 0;
+        vertical-align: top;
       }
       td {
-        padding: 2px 0;
+        padding: 3px 0;
+        text-align: right;
+        vertical-align: top;
         font-variant-numeric: tabular-nums;
+      }
+      .range {
+        white-space: nowrap;
       }
       .done {
         margin: 16px;
@@ -54,7 +61,14 @@ export class ClosedView extends SessionView {
           ? html`<h3 id="hours-title">${t("openingHours")}</h3>
               <table aria-labelledby="hours-title">
                 ${describeWeek(hours, locale).map(
-                  (row) => html`<tr><th scope="row">${row.days}</th><td>${row.hours ?? t("closedDay")}</td></tr>`,
+                  (row) => html`<tr>
+                    <th scope="row">${row.days}</th>
+                    <td>
+                      ${row.hours.length
+                        ? row.hours.map((range, i) => html`${i ? ", " : ""}<span class="range">${range}</span>`)
+                        : t("closedDay")}
+                    </td>
+                  </tr>`,
                 )}
               </table>
               <p class="hint">${t("openingHoursZone", { zone: timeZoneName(hours.timeZone, locale) })}</p>`

@@ -73,6 +73,11 @@ export const hostStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  @media (max-width: 480px) {
+    .launcher[aria-expanded="true"] {
+      display: none;
+    }
+  }
   @media (prefers-reduced-motion: reduce) {
     .launcher {
       transition: none;

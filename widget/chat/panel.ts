@@ -66,6 +66,12 @@ export class ParleyPanel extends SessionView {
         font-size: 18px;
         line-height: 1;
       }
+      /* Full screen on a phone covers the launcher, so the panel brings its own close button. */
+      header .close {
+        display: none;
+        border: 0;
+        padding: 6px;
+      }
       .body {
         flex: 1;
         min-height: 0;
@@ -106,6 +112,9 @@ export class ParleyPanel extends SessionView {
           width: auto;
           height: auto;
           border-radius: 0;
+        }
+        header .close {
+          display: grid;
         }
       }
       @media (prefers-reduced-motion: reduce) {
@@ -153,6 +162,10 @@ export class ParleyPanel extends SessionView {
   private onKey(e: KeyboardEvent): void {
     if (e.key !== "Escape") return;
     e.stopPropagation();
+    this.requestClose();
+  }
+
+  private requestClose(): void {
     this.dispatchEvent(new CustomEvent("parley-close-request"));
   }
 
@@ -175,6 +188,11 @@ export class ParleyPanel extends SessionView {
             <p class="sub">${this.subtitle(view)}</p>
           </div>
           ${live && view === "chat" ? html`<button type="button" @click=${() => c.end()}>${t("endChat")}</button>` : nothing}
+          <button class="close" type="button" aria-label=${t("closeChat")} @click=${this.requestClose}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+              <path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" d="M6 6l12 12M18 6L6 18" />
+            </svg>
+          </button>
         </header>
         <div class="body">${this.renderBody(view)}</div>
       </section>

@@ -28,7 +28,7 @@ export const de: Strings = {
   closedMessage: "Leider haben wir geschlossen.",
   noAgentsMessage: "Leider ist gerade niemand für den Chat verfügbar.",
   openingHours: "Öffnungszeiten",
-  openingHoursZone: "Zeiten in {zone}.",
+  openingHoursZone: "Zeitzone: {zone}.",
   closedDay: "Geschlossen",
   leaveMessage: "Hinterlassen Sie Ihre Frage, wir antworten per E-Mail.",
   tryLater: "Bitte versuchen Sie es etwas später noch einmal.",

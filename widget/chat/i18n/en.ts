@@ -32,7 +32,7 @@ export const en = {
   closedMessage: "Sorry, we're closed.",
   noAgentsMessage: "Sorry, nobody is available to chat right now.",
   openingHours: "Opening hours",
-  openingHoursZone: "Times are in {zone} time.",
+  openingHoursZone: "Time zone: {zone}.",
   closedDay: "Closed",
   leaveMessage: "Leave your question and we will answer by email.",
   tryLater: "Please try again a little later.",

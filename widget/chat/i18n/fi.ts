@@ -28,7 +28,7 @@ export const fi: Strings = {
   closedMessage: "Valitettavasti olemme suljettu.",
   noAgentsMessage: "Valitettavasti kukaan ei ole juuri nyt tavoitettavissa chatissa.",
   openingHours: "Aukioloajat",
-  openingHoursZone: "Ajat ovat aikavyöhykkeellä {zone}.",
+  openingHoursZone: "Aikavyöhyke: {zone}.",
   closedDay: "Suljettu",
   leaveMessage: "Jätä kysymyksesi, niin vastaamme sähköpostilla.",
   tryLater: "Yritä hetken kuluttua uudelleen.",

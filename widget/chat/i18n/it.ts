@@ -28,7 +28,7 @@ export const it: Strings = {
   closedMessage: "Siamo spiacenti, siamo chiusi.",
   noAgentsMessage: "Siamo spiacenti, al momento nessuno è disponibile in chat.",
   openingHours: "Orari di apertura",
-  openingHoursZone: "Orari espressi in {zone}.",
+  openingHoursZone: "Fuso orario: {zone}.",
   closedDay: "Chiuso",
   leaveMessage: "Lasciaci la tua domanda e ti risponderemo via email.",
   tryLater: "Riprova tra poco.",

@@ -28,7 +28,7 @@ export const nl: Strings = {
   closedMessage: "Sorry, we zijn gesloten.",
   noAgentsMessage: "Sorry, er is op dit moment niemand beschikbaar om te chatten.",
   openingHours: "Openingstijden",
-  openingHoursZone: "Tijden in {zone}.",
+  openingHoursZone: "Tijdzone: {zone}.",
   closedDay: "Gesloten",
   leaveMessage: "Laat uw vraag achter, dan antwoorden we per e-mail.",
   tryLater: "Probeer het over een tijdje opnieuw.",

@@ -28,7 +28,7 @@ export const no: Strings = {
   closedMessage: "Beklager, vi har stengt.",
   noAgentsMessage: "Beklager, ingen er tilgjengelig for chat akkurat nå.",
   openingHours: "Åpningstider",
-  openingHoursZone: "Tidene er oppgitt i {zone}.",
+  openingHoursZone: "Tidssone: {zone}.",
   closedDay: "Stengt",
   leaveMessage: "Legg igjen spørsmålet ditt, så svarer vi på e-post.",
   tryLater: "Prøv igjen om en liten stund.",

@@ -28,7 +28,7 @@ export const sv: Strings = {
   closedMessage: "Tyvärr har vi stängt.",
   noAgentsMessage: "Tyvärr är ingen tillgänglig för chatt just nu.",
   openingHours: "Öppettider",
-  openingHoursZone: "Tiderna anges i {zone}.",
+  openingHoursZone: "Tidszon: {zone}.",
   closedDay: "Stängt",
   leaveMessage: "Lämna din fråga så svarar vi via e-post.",
   tryLater: "Försök igen om en liten stund.",
