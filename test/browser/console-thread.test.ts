@@ -88,7 +88,7 @@ describe.sequential('console: queue → accept → reply → archive → reopen 
     await waitForVisible(row(), INBOX_MS);
   });
 
-  step('Ctrl+Enter sends; the visitor reads it (✓✓) and answers live', async () => {
+  step('Ctrl+Enter sends; the visitor reads it (✓✓), types (the agent sees it) and answers live', async () => {
     const message = page().getByRole('textbox', { name: 'Message', exact: true });
     await message.fill(reply);
     await message.press('Control+Enter');
@@ -97,6 +97,8 @@ describe.sequential('console: queue → accept → reply → archive → reopen 
     await waitForVisible(thread().getByLabel('Read', { exact: true }), LIVE_MS);
 
     const visitorBox = widget(visitor.page).getByRole('textbox', { name: 'Message', exact: true });
+    await visitorBox.pressSequentially(answer.slice(0, 6));
+    await waitForVisible(page().getByText(`vera.${run}@example.com is typing…`), LIVE_MS);
     await visitorBox.fill(answer);
     await visitorBox.press('Enter');
     await waitForTexts(thread(), [question, reply, answer], { timeout: LIVE_MS });
