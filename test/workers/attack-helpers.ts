@@ -1,0 +1,244 @@
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { StartConversationResponse } from "../../protocol/api";
+import type { Message } from "../../protocol/frames";
+import { sha256Hex } from "../../worker/auth/encoding";
+import { roomFor } from "../../worker/rooms";
+import { signatureHeader } from "../../worker/webhooks/signature";
+import { adminClient, newPlainAgent } from "./console-admin-helpers";
+import { agentOnline, BASE, call, createWorkspace, freshIp, signIn, startConversation, type Workspace } from "./fixtures";
+
+export const EVIL_ORIGIN = "https://evil.example";
+export const VICTIM_ORIGIN = "https://victim-shop.example";
+export const USER_ID = "customer-42";
+const IDENTITY_SECRET = "victim-identity-secret";
+
+export type HeaderMap = Record<string, string>;
+export type ErrorBody = { error: { code: string; message: string } };
+
+/** One HTTP request to the Worker; a JSON `body` is sent as application/json, a string as is. */
+export function send(method: string, path: string, headers: HeaderMap = {}, body?: unknown): Promise<Response> {
+  const json = body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array);
+  return call(path, {
+    method,
+    headers: { "cf-connecting-ip": freshIp(), ...(json ? { "content-type": "application/json" } : {}), ...headers },
+    ...(body === undefined ? {} : { body: json ? JSON.stringify(body) : (body as BodyInit) }),
+  });
+}
+
+/**
+ * A refusal as clients rely on it: one of the expected statuses and `{error:{code,message}}` with
+ * both filled in. Returns the error for further checks.
+ */
+export async function expectRefusal(res: Response, statuses: number[], what: string): Promise<ErrorBody["error"]> {
+  const text = await res.text();
+  expect(statuses, `${what}: status ${res.status} ${text.slice(0, 300)}`).toContain(res.status);
+  expect(res.headers.get("content-type") ?? "", `${what}: content type`).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as ErrorBody;
+  expect(typeof body.error?.code, `${what}: error.code`).toBe("string");
+  expect(body.error.code.length, `${what}: error.code`).toBeGreaterThan(0);
+  expect(typeof body.error.message, `${what}: error.message`).toBe("string");
+  expect(body.error.message.trim().length, `${what}: error.message`).toBeGreaterThan(0);
+  return body.error;
+}
+
+/** Sockets opened by a probe are closed at once, so they do not pile up in the rooms. */
+export function closeSocket(res: Response): void {
+  if (!res.webSocket) return;
+  res.webSocket.accept();
+  res.webSocket.close(1000, "probe done");
+}
+
+/**
+ * Tables that hold a workspace's data. Left out on purpose: rate_limits and mx_cache (not per
+ * workspace), sessions and console_presence (signing in and polling touch them by design), and
+ * idempotency_keys (the stored answer to a keyed request, replayed by design even when it was a 4xx).
+ */
+const WORKSPACE_TABLES = [
+  "channels",
+  "agents",
+  "api_keys",
+  "contacts",
+  "conversations",
+  "messages",
+  "faqs",
+  "tickets",
+  "attachments",
+  "email_outbox",
+  "accounts",
+  "conversation_reads",
+  "notifications",
+  "teams",
+  "team_members",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "inbound_hooks",
+  "inbound_deliveries",
+] as const;
+
+export type WorkspaceState = {
+  rows: Record<string, unknown[]>;
+  files: string[];
+  rooms: Record<string, { snapshot: unknown; history: Message[] } | "gone">;
+};
+
+/** Everything a workspace holds: its D1 rows, its files in R2, and each conversation's room. */
+export async function workspaceState(workspaceId: string): Promise<WorkspaceState> {
+  const results = await env.DB.batch(
+    WORKSPACE_TABLES.map((t) => env.DB.prepare(`SELECT * FROM ${t} WHERE workspace_id = ? ORDER BY rowid`).bind(workspaceId)),
+  );
+  const rows = Object.fromEntries(WORKSPACE_TABLES.map((t, i) => [t, results[i]!.results]));
+  const listed = await env.FILES.list({ prefix: `${workspaceId}/` });
+  const rooms: WorkspaceState["rooms"] = {};
+  for (const { id } of rows.conversations as { id: string }[]) {
+    const room = roomFor(env, id);
+    try {
+      rooms[id] = { snapshot: await room.snapshot(), history: await room.history(0) };
+    } catch {
+      rooms[id] = "gone";
+    }
+  }
+  return { rows, files: listed.objects.map((o) => `${o.key}:${o.size}`), rooms };
+}
+
+/** Waits until rooms have copied their work into D1 and nothing moves any more. */
+export async function settledState(workspaceId: string): Promise<WorkspaceState> {
+  let before = await workspaceState(workspaceId);
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await workspaceState(workspaceId);
+    if (JSON.stringify(now) === JSON.stringify(before)) return now;
+    before = now;
+  }
+  throw new Error("the workspace never settled");
+}
+
+/** A session cookie whose session has expired (its row says so), as after a week away. */
+export async function expiredCookie(ws: Workspace): Promise<string> {
+  const cookie = await signIn(ws);
+  const token = cookie.slice(cookie.indexOf("=") + 1);
+  await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE token_hash = ?")
+    .bind(Date.now() - 1000, await sha256Hex(token))
+    .run();
+  return cookie;
+}
+
+/** Starts a visitor's chat from a page on `origin`. */
+export async function visitorChat(ws: Workspace, origin: string, body: string): Promise<StartConversationResponse> {
+  await agentOnline(ws);
+  const res = await send("POST", `/api/widget/channels/${ws.channelKey}/conversations`, { origin }, {
+    name: "Vera Victim",
+    email: "vera.victim@example.com",
+    message: { clientId: crypto.randomUUID(), body },
+  });
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as StartConversationResponse;
+}
+
+export async function identityHash(userId: string, secret = IDENTITY_SECRET): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const sig = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(userId));
+  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function signedHook(secret: string, body: string, at = Math.floor(Date.now() / 1000)): Promise<HeaderMap> {
+  return { "content-type": "application/json", "parley-signature": await signatureHeader(secret, body, at) };
+}
+
+async function json<T>(res: Promise<Response>, status: number): Promise<T> {
+  const r = await res;
+  const text = await r.text();
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/**
+ * A workspace with one of everything an attacker could aim at: two visitors' chats (A with a file),
+ * an account with a contact, a FAQ, a team, a second (plain) agent, API keys (one revoked), an
+ * email, a webhook, an inbound hook and a ticket. Its widget may be embedded only on VICTIM_ORIGIN.
+ */
+export async function buildVictim() {
+  const ws = await createWorkspace({
+    allowedOrigins: [VICTIM_ORIGIN],
+    identitySecret: IDENTITY_SECRET,
+    config: { ticketSubmission: true, faqSuggestions: true },
+  });
+  const cookie = await signIn(ws);
+  const admin = adminClient(ws, cookie);
+  const plain = await newPlainAgent(admin);
+  const a = await visitorChat(ws, VICTIM_ORIGIN, "A's private question");
+  const b = await visitorChat(ws, VICTIM_ORIGIN, "B's private question");
+  const upload = await send(
+    "POST",
+    `/api/widget/conversations/${a.conversation.id}/attachments?token=${encodeURIComponent(a.token)}`,
+    { origin: VICTIM_ORIGIN, "content-type": "text/plain", "x-parley-client-id": crypto.randomUUID(), "x-parley-filename": "a.txt" },
+    "A's private file",
+  );
+  const { message } = await json<{ message: Message }>(Promise.resolve(upload), 201);
+  const asAgent = { cookie, origin: BASE };
+  const { account } = await json<{ account: { id: string } }>(send("POST", "/api/console/accounts", asAgent, { name: "Victim Ltd" }), 201);
+  const { contact } = await json<{ contact: { id: string } }>(
+    send("POST", `/api/console/accounts/${account.id}/contacts`, asAgent, { name: "Vic Contact", email: "vic@example.com" }),
+    201,
+  );
+  const { faq } = await admin.json<{ faq: { id: string } }>("POST", "/faqs", { question: "How do refunds work?", answer: "Ask us." }, 201);
+  const { team } = await admin.json<{ team: { id: string } }>("POST", "/teams", { name: "Victim team", memberIds: [] }, 201);
+  const second = await admin.json<{ apiKey: { id: string }; key: string }>("POST", "/api-keys", { name: "second" }, 201);
+  const revoked = await admin.json<{ key: string }>("POST", "/api-keys", { name: "revoked" }, 201);
+  const revokedId = (await admin.json<{ apiKeys: { id: string; name: string }[] }>("GET", "/api-keys")).apiKeys.find((k) => k.name === "revoked")!.id;
+  await admin.json("POST", `/api-keys/${revokedId}/revoke`, undefined, 200);
+  const api = { authorization: `Bearer ${ws.apiKey}` };
+  const ticket = await json<{ id: string }>(
+    send("POST", "/api/v1/tickets", api, { contact: { name: "Tia Ticket", email: "tia@example.com" }, question: "Victim's ticket" }),
+    201,
+  );
+  const email = await env.DB.prepare("SELECT id FROM email_outbox WHERE workspace_id = ? LIMIT 1").bind(ws.workspaceId).first<{ id: string }>();
+  const webhook = await json<{ id: string }>(
+    send("POST", "/api/v1/webhooks", api, { url: "https://receiver.invalid/hook", events: ["conversation.deleted"] }),
+    201,
+  );
+  const deliveryId = `dlv_${webhook.id}`;
+  await env.DB.prepare(
+    `INSERT INTO webhook_deliveries (workspace_id, id, endpoint_id, event_type, ordering_key, payload, status, attempts, created_at, delivered_at)
+     VALUES (?, ?, ?, 'conversation.deleted', 'cv_gone', '{}', 'delivered', 1, ?, ?)`,
+  )
+    .bind(ws.workspaceId, deliveryId, webhook.id, Date.now(), Date.now())
+    .run();
+  const hook = await json<{ id: string; secret: string }>(send("POST", "/api/v1/inbound-hooks", api, { name: "CRM" }), 201);
+  await json(send("PUT", "/api/v1/accounts/acct-ext-1", api, { name: "External account" }), 200);
+  await json(send("PUT", "/api/v1/contacts/cust-ext-1", api, { name: "External contact", email: "ext@example.com" }), 200);
+  return {
+    ws,
+    cookie,
+    plain,
+    a,
+    b,
+    attachmentId: message.attachment!.id,
+    accountId: account.id,
+    contactId: contact.id,
+    faqId: faq.id,
+    teamId: team.id,
+    apiKeyId: second.apiKey.id,
+    revokedKey: revoked.key,
+    emailId: email!.id,
+    ticketId: ticket.id,
+    webhookId: webhook.id,
+    deliveryId,
+    hook,
+    userHash: await identityHash(USER_ID),
+  };
+}
+export type Victim = Awaited<ReturnType<typeof buildVictim>>;
+
+/** Someone from another workspace: its admin, its API key, a visitor's token and an inbound hook. */
+export async function buildIntruder() {
+  const ws = await createWorkspace();
+  const cookie = await signIn(ws);
+  const chat = await startConversation(ws, "Intruder's own chat");
+  const hook = await json<{ id: string; secret: string }>(
+    send("POST", "/api/v1/inbound-hooks", { authorization: `Bearer ${ws.apiKey}` }, { name: "Intruder hook" }),
+    201,
+  );
+  return { ws, cookie, token: chat.token, conversationId: chat.conversation.id, hook };
+}
+export type Intruder = Awaited<ReturnType<typeof buildIntruder>>;

@@ -1,0 +1,456 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { app } from "../../worker/app";
+import { dispatcherFor } from "../../worker/webhooks/emit";
+import { quietRooms, remember } from "./console-fixtures";
+import { BASE } from "./fixtures";
+import {
+  buildIntruder,
+  buildVictim,
+  closeSocket,
+  EVIL_ORIGIN,
+  expectRefusal,
+  expiredCookie,
+  send,
+  settledState,
+  signedHook,
+  USER_ID,
+  VICTIM_ORIGIN,
+  workspaceState,
+  type HeaderMap,
+  type Intruder,
+  type Victim,
+  type WorkspaceState,
+} from "./attack-helpers";
+
+/**
+ * How each route decides who gets in:
+ * - agent / admin: the console's session cookie (admins only for Administration), same origin for changes;
+ * - apiKey: `Authorization: Bearer` with a live key;
+ * - visitorToken: the conversation token in `?token=`, from a page the channel allows;
+ * - fileReader: a conversation token, or an agent session of the file's workspace;
+ * - channelPage: anyone, but only from a page on the channel's allowed origins (CORS);
+ * - preflight: the CORS answer itself; signIn / signOut: same origin only;
+ * - hookSignature: an HMAC over the body with the hook's own secret;
+ * - public: pages and the API's description, which hold nothing of any workspace.
+ */
+type Guard =
+  | "agent"
+  | "admin"
+  | "apiKey"
+  | "visitorToken"
+  | "fileReader"
+  | "channelPage"
+  | "preflight"
+  | "signIn"
+  | "signOut"
+  | "hookSignature"
+  | "public";
+
+type Probe = {
+  guard: Guard;
+  /** The path names no row of the victim (a list, a create, an upsert by the caller's own id): an outsider only works in their own workspace. */
+  own?: true;
+  socket?: true;
+  /** Without the `?token=` of token routes, which each caller adds for itself. */
+  path: (v: Victim) => string;
+  body?: (v: Victim) => unknown;
+  /** A file upload: bytes with the widget's upload headers. */
+  upload?: true;
+};
+
+const newKey = () => `k-${crypto.randomUUID().slice(0, 8)}`;
+const message = (body = "hello") => ({ clientId: crypto.randomUUID(), body });
+const conv = (v: Victim) => `/api/console/conversations/${v.a.conversation.id}`;
+const hookEnvelope = () =>
+  JSON.stringify({ id: `delivery-${crypto.randomUUID()}`, type: "contact.upsert", data: { externalId: "hooked", name: "Hooked", email: "hooked@example.com" } });
+
+/**
+ * Every route the Worker serves, with its guard and a request that the owner may make. A route
+ * missing here fails the first test: add it with its guard, and the matrix below attacks it.
+ * The owner's requests run in this order with deletions last, so keep destructive ones late.
+ */
+const ROUTES: Record<string, Probe> = {
+  "OPTIONS /api/widget/channels/:key": { guard: "preflight", path: (v) => `/api/widget/channels/${v.ws.channelKey}` },
+  "OPTIONS /api/widget/channels/:key/*": { guard: "preflight", path: (v) => `/api/widget/channels/${v.ws.channelKey}/conversations` },
+  "OPTIONS /api/widget/conversations/:id/*": {
+    guard: "preflight",
+    path: (v) => `/api/widget/conversations/${v.a.conversation.id}/attachments?token=${encodeURIComponent(v.a.token)}`,
+  },
+  "GET /api/widget/channels/:key": { guard: "channelPage", path: (v) => `/api/widget/channels/${v.ws.channelKey}` },
+  "GET /api/widget/channels/:key/faqs": { guard: "channelPage", path: (v) => `/api/widget/channels/${v.ws.channelKey}/faqs?q=refunds` },
+  "POST /api/widget/channels/:key/conversations": {
+    guard: "channelPage",
+    path: (v) => `/api/widget/channels/${v.ws.channelKey}/conversations`,
+    body: () => ({ name: "Pat", email: "pat@example.com", message: message() }),
+  },
+  "POST /api/widget/channels/:key/tickets": {
+    guard: "channelPage",
+    path: (v) => `/api/widget/channels/${v.ws.channelKey}/tickets`,
+    body: () => ({ name: "Pat", email: "pat@example.com", question: "Call me" }),
+  },
+  "POST /api/widget/channels/:key/threads": {
+    guard: "channelPage",
+    path: (v) => `/api/widget/channels/${v.ws.channelKey}/threads`,
+    body: (v) => ({ identity: { userId: USER_ID, userHash: v.userHash } }),
+  },
+  "GET /api/widget/conversations/:id/socket": { guard: "visitorToken", socket: true, path: (v) => `/api/widget/conversations/${v.a.conversation.id}/socket` },
+  "POST /api/widget/conversations/:id/attachments": {
+    guard: "visitorToken",
+    upload: true,
+    path: (v) => `/api/widget/conversations/${v.a.conversation.id}/attachments`,
+  },
+
+  "POST /api/console/session": { guard: "signIn", path: () => "/api/console/session", body: (v) => ({ email: v.ws.agentEmail, password: "correct horse battery" }) },
+  "GET /api/console/me": { guard: "agent", own: true, path: () => "/api/console/me" },
+  "GET /api/console/agents": { guard: "agent", own: true, path: () => "/api/console/agents" },
+  "GET /api/console/conversations": { guard: "agent", own: true, path: () => "/api/console/conversations?filter=all" },
+  "POST /api/console/conversations": {
+    guard: "agent",
+    own: true,
+    path: () => "/api/console/conversations",
+    body: (v) => ({ channelId: v.ws.channelId, contact: { name: "Cy", email: "cy@example.com" }, subject: "Hello", message: message() }),
+  },
+  "GET /api/console/conversations/:id": { guard: "agent", path: conv },
+  "GET /api/console/conversations/:id/socket": { guard: "agent", socket: true, path: (v) => `${conv(v)}/socket` },
+  "POST /api/console/conversations/:id/read": { guard: "agent", path: (v) => `${conv(v)}/read`, body: () => ({ seq: 1 }) },
+  "PATCH /api/console/conversations/:id": { guard: "agent", path: conv, body: () => ({ archived: true }) },
+  "POST /api/console/conversations/:id/transcript": { guard: "agent", path: (v) => `${conv(v)}/transcript`, body: () => ({ to: "thief@example.com" }) },
+  "POST /api/console/conversations/:id/notify-admins": { guard: "agent", path: (v) => `${conv(v)}/notify-admins`, body: () => ({ note: "look" }) },
+  "GET /api/console/conversations/:id/attachments": { guard: "agent", path: (v) => `${conv(v)}/attachments` },
+  "POST /api/console/conversations/:id/attachments": { guard: "agent", upload: true, path: (v) => `${conv(v)}/attachments` },
+  "POST /api/console/conversations/:id/end": { guard: "agent", path: (v) => `${conv(v)}/end` },
+  "GET /api/console/accounts": { guard: "agent", own: true, path: () => "/api/console/accounts" },
+  "POST /api/console/accounts": { guard: "agent", own: true, path: () => "/api/console/accounts", body: () => ({ name: "Mole Ltd" }) },
+  "GET /api/console/accounts/:id": { guard: "agent", path: (v) => `/api/console/accounts/${v.accountId}` },
+  "PATCH /api/console/accounts/:id": { guard: "agent", path: (v) => `/api/console/accounts/${v.accountId}`, body: () => ({ name: "Stolen" }) },
+  "POST /api/console/accounts/:id/contacts": {
+    guard: "agent",
+    path: (v) => `/api/console/accounts/${v.accountId}/contacts`,
+    body: () => ({ name: "Mole", email: "mole@example.com" }),
+  },
+  "GET /api/console/notifications": { guard: "agent", own: true, path: () => "/api/console/notifications" },
+  "GET /api/console/channels": { guard: "agent", own: true, path: () => "/api/console/channels" },
+  "GET /api/console/channels/:channelId/lobby": { guard: "agent", socket: true, path: (v) => `/api/console/channels/${v.ws.channelId}/lobby` },
+
+  "GET /api/console/admin/channels": { guard: "admin", own: true, path: () => "/api/console/admin/channels" },
+  "POST /api/console/admin/channels": { guard: "admin", own: true, path: () => "/api/console/admin/channels", body: () => ({ key: newKey(), name: "New" }) },
+  "GET /api/console/admin/channels/:id": { guard: "admin", path: (v) => `/api/console/admin/channels/${v.ws.channelId}` },
+  "PUT /api/console/admin/channels/:id": {
+    guard: "admin",
+    path: (v) => `/api/console/admin/channels/${v.ws.channelId}`,
+    body: (v) => ({ key: v.ws.channelKey, name: "Taken over", allowedOrigins: ["*"], config: { ticketSubmission: true } }),
+  },
+  "POST /api/console/admin/channels/:id/identity-secret": { guard: "admin", path: (v) => `/api/console/admin/channels/${v.ws.channelId}/identity-secret` },
+  "GET /api/console/admin/faqs": { guard: "admin", own: true, path: () => "/api/console/admin/faqs" },
+  "POST /api/console/admin/faqs": { guard: "admin", own: true, path: () => "/api/console/admin/faqs", body: () => ({ question: "Q?", answer: "A." }) },
+  "PUT /api/console/admin/faqs/:id": { guard: "admin", path: (v) => `/api/console/admin/faqs/${v.faqId}`, body: () => ({ question: "Changed?", answer: "Yes." }) },
+  "GET /api/console/admin/agents": { guard: "admin", own: true, path: () => "/api/console/admin/agents" },
+  "POST /api/console/admin/agents": {
+    guard: "admin",
+    own: true,
+    path: () => "/api/console/admin/agents",
+    body: () => ({ name: "Intruder", email: `${newKey()}@example.com`, role: "admin", password: "long enough password" }),
+  },
+  "PUT /api/console/admin/agents/:id": { guard: "admin", path: (v) => `/api/console/admin/agents/${v.plain.agentId}`, body: () => ({ name: "Renamed", role: "admin" }) },
+  "PUT /api/console/admin/agents/:id/password": {
+    guard: "admin",
+    path: (v) => `/api/console/admin/agents/${v.plain.agentId}/password`,
+    body: () => ({ password: "taken over password" }),
+  },
+  "GET /api/console/admin/teams": { guard: "admin", own: true, path: () => "/api/console/admin/teams" },
+  "POST /api/console/admin/teams": { guard: "admin", own: true, path: () => "/api/console/admin/teams", body: () => ({ name: newKey(), memberIds: [] }) },
+  "PUT /api/console/admin/teams/:id": { guard: "admin", path: (v) => `/api/console/admin/teams/${v.teamId}`, body: () => ({ name: newKey(), memberIds: [] }) },
+  "GET /api/console/admin/api-keys": { guard: "admin", own: true, path: () => "/api/console/admin/api-keys" },
+  "POST /api/console/admin/api-keys": { guard: "admin", own: true, path: () => "/api/console/admin/api-keys", body: () => ({ name: "Sneaky" }) },
+  "POST /api/console/admin/api-keys/:id/revoke": { guard: "admin", path: (v) => `/api/console/admin/api-keys/${v.apiKeyId}/revoke` },
+  "GET /api/console/admin/emails": { guard: "admin", own: true, path: () => "/api/console/admin/emails" },
+  "GET /api/console/admin/emails/:id": { guard: "admin", path: (v) => `/api/console/admin/emails/${v.emailId}` },
+
+  "GET /api/v1/openapi.json": { guard: "public", path: () => "/api/v1/openapi.json" },
+  "GET /api/v1/docs": { guard: "public", path: () => "/api/v1/docs" },
+  "GET /api/v1/conversations": { guard: "apiKey", own: true, path: () => "/api/v1/conversations" },
+  "POST /api/v1/conversations": {
+    guard: "apiKey",
+    own: true,
+    path: () => "/api/v1/conversations",
+    body: () => ({ contact: { name: "Api Ann", email: "ann@example.com" }, message: "From the API" }),
+  },
+  "GET /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}` },
+  "PATCH /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}`, body: () => ({ archived: true }) },
+  "GET /api/v1/conversations/:id/messages": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}/messages` },
+  "POST /api/v1/conversations/:id/messages": {
+    guard: "apiKey",
+    path: (v) => `/api/v1/conversations/${v.b.conversation.id}/messages`,
+    body: () => ({ body: "planted", author: "agent" }),
+  },
+  "GET /api/v1/conversations/:id/transcript": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}/transcript` },
+  // Read before the upserts below, which give the outsider an account and contact of its own under these ids.
+  "GET /api/v1/accounts/:externalId": { guard: "apiKey", path: () => "/api/v1/accounts/acct-ext-1" },
+  "GET /api/v1/contacts/:externalId": { guard: "apiKey", path: () => "/api/v1/contacts/cust-ext-1" },
+  "PUT /api/v1/accounts/:externalId": { guard: "apiKey", own: true, path: () => "/api/v1/accounts/acct-ext-1", body: () => ({ name: "Renamed account" }) },
+  "PUT /api/v1/contacts/:externalId": {
+    guard: "apiKey",
+    own: true,
+    path: () => "/api/v1/contacts/cust-ext-1",
+    body: () => ({ name: "Renamed contact", email: "renamed@example.com" }),
+  },
+  "GET /api/v1/tickets": { guard: "apiKey", own: true, path: () => "/api/v1/tickets" },
+  "POST /api/v1/tickets": {
+    guard: "apiKey",
+    own: true,
+    path: () => "/api/v1/tickets",
+    body: () => ({ contact: { name: "Tom", email: "tom@example.com" }, question: "Where is it?" }),
+  },
+  "GET /api/v1/tickets/:id": { guard: "apiKey", path: (v) => `/api/v1/tickets/${v.ticketId}` },
+  "POST /api/v1/webhooks": {
+    guard: "apiKey",
+    own: true,
+    path: () => "/api/v1/webhooks",
+    body: () => ({ url: "https://receiver.invalid/other", events: ["conversation.deleted"] }),
+  },
+  "GET /api/v1/webhooks": { guard: "apiKey", own: true, path: () => "/api/v1/webhooks" },
+  "PATCH /api/v1/webhooks/:id": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}`, body: () => ({ enabled: false }) },
+  "GET /api/v1/webhooks/:id/deliveries": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}/deliveries` },
+  "POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver": {
+    guard: "apiKey",
+    path: (v) => `/api/v1/webhooks/${v.webhookId}/deliveries/${v.deliveryId}/redeliver`,
+  },
+  "POST /api/v1/inbound-hooks": { guard: "apiKey", own: true, path: () => "/api/v1/inbound-hooks", body: () => ({ name: "Another" }) },
+  "GET /api/v1/inbound-hooks": { guard: "apiKey", own: true, path: () => "/api/v1/inbound-hooks" },
+
+  "GET /api/attachments/:conversationId/:attachmentId": { guard: "fileReader", path: (v) => `/api/attachments/${v.a.conversation.id}/${v.attachmentId}` },
+  "POST /hooks/:id": { guard: "hookSignature", path: (v) => `/hooks/${v.hook.id}` },
+  "GET /": { guard: "public", path: () => "/" },
+  "GET /console": { guard: "public", path: () => "/console" },
+  "GET /widget*": { guard: "public", path: () => "/widget.js" },
+
+  "DELETE /api/console/conversations/:id/attachments/:attachmentId": { guard: "agent", path: (v) => `${conv(v)}/attachments/${v.attachmentId}` },
+  "DELETE /api/console/accounts/:id/contacts/:contactId": { guard: "agent", path: (v) => `/api/console/accounts/${v.accountId}/contacts/${v.contactId}` },
+  "DELETE /api/console/admin/channels/:id/identity-secret": { guard: "admin", path: (v) => `/api/console/admin/channels/${v.ws.channelId}/identity-secret` },
+  "DELETE /api/console/admin/faqs/:id": { guard: "admin", path: (v) => `/api/console/admin/faqs/${v.faqId}` },
+  "DELETE /api/console/admin/agents/:id": { guard: "admin", path: (v) => `/api/console/admin/agents/${v.plain.agentId}` },
+  "DELETE /api/console/admin/teams/:id": { guard: "admin", path: (v) => `/api/console/admin/teams/${v.teamId}` },
+  "DELETE /api/v1/webhooks/:id": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}` },
+  "DELETE /api/v1/inbound-hooks/:id": { guard: "apiKey", path: (v) => `/api/v1/inbound-hooks/${v.hook.id}` },
+  "DELETE /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}` },
+  "DELETE /api/console/conversations/:id": { guard: "agent", path: conv },
+  "DELETE /api/console/session": { guard: "signOut", path: () => "/api/console/session" },
+};
+
+type Attempt = { who: string; headers: HeaderMap; token?: string; statuses: number[] | "own" };
+
+/** Everything an attacker might try against a route with this guard, and what each must get. */
+function attempts(probe: Probe, method: string, v: Victim, x: Intruder, expired: string): Attempt[] {
+  const changes = method !== "GET" || probe.socket === true;
+  const outsider = probe.own ? "own" : [404];
+  const console = (cookie: string, origin = BASE) => ({ cookie, origin });
+  switch (probe.guard) {
+    case "agent":
+    case "admin":
+      return [
+        { who: "no credentials", headers: {}, statuses: [401] },
+        { who: "a forged session", headers: console("parley_session=forged"), statuses: [401] },
+        { who: "the owner's expired session", headers: console(expired), statuses: [401] },
+        { who: "an agent of another workspace", headers: console(x.cookie), statuses: outsider },
+        ...(probe.guard === "admin" ? [{ who: "a plain agent of the workspace", headers: console(v.plain.cookie), statuses: [403] }] : []),
+        ...(changes ? [{ who: "the owner's cookie from another site (CSRF)", headers: console(v.cookie, EVIL_ORIGIN), statuses: [403] }] : []),
+      ];
+    case "apiKey":
+      return [
+        { who: "no credentials", headers: {}, statuses: [401] },
+        { who: "a wrong key", headers: { authorization: "Bearer key-that-does-not-exist" }, statuses: [401] },
+        { who: "the key in another scheme", headers: { authorization: `Basic ${btoa(`${v.ws.apiKey}:`)}` }, statuses: [401] },
+        { who: "a revoked key of the workspace", headers: { authorization: `Bearer ${v.revokedKey}` }, statuses: [401] },
+        { who: "another workspace's key", headers: { authorization: `Bearer ${x.ws.apiKey}` }, statuses: outsider },
+      ];
+    case "visitorToken":
+      return [
+        { who: "no token", headers: { origin: VICTIM_ORIGIN }, statuses: [401] },
+        { who: "a forged token", headers: { origin: VICTIM_ORIGIN }, token: "eyJ2IjoxfQ.c2lnbmF0dXJl", statuses: [401] },
+        { who: "another visitor's token", headers: { origin: VICTIM_ORIGIN }, token: v.b.token, statuses: [401] },
+        { who: "another workspace's token", headers: { origin: VICTIM_ORIGIN }, token: x.token, statuses: [401] },
+        { who: "the visitor's token on another site", headers: { origin: EVIL_ORIGIN }, token: v.a.token, statuses: [403] },
+      ];
+    case "fileReader":
+      return [
+        { who: "nothing", headers: {}, statuses: [401] },
+        { who: "another visitor's token", headers: {}, token: v.b.token, statuses: [401] },
+        { who: "another workspace's token", headers: {}, token: x.token, statuses: [401] },
+        { who: "an agent of another workspace", headers: { cookie: x.cookie }, statuses: [404] },
+        { who: "the owner's expired session", headers: { cookie: expired }, statuses: [401] },
+      ];
+    case "channelPage":
+      return [
+        { who: "a page on another site", headers: { origin: EVIL_ORIGIN }, statuses: [403] },
+        { who: "no page at all", headers: {}, statuses: [403] },
+      ];
+    case "signIn":
+      return [
+        { who: "a sign-in form on another site", headers: { origin: EVIL_ORIGIN }, statuses: [403] },
+        { who: "a wrong password", headers: { origin: BASE }, statuses: [401] },
+      ];
+    case "signOut":
+      return [{ who: "a sign-out from another site", headers: console(v.cookie, EVIL_ORIGIN), statuses: [403] }];
+    case "hookSignature":
+      return [
+        { who: "no signature", headers: { "content-type": "application/json" }, statuses: [401] },
+        { who: "another hook's secret", headers: {}, statuses: [401] },
+        { who: "a signature five minutes and more old", headers: {}, statuses: [401] },
+      ];
+    case "preflight":
+    case "public":
+      return [];
+  }
+}
+
+async function attemptRequest(route: string, probe: Probe, attempt: Attempt, v: Victim, x: Intruder): Promise<Response> {
+  const [method] = route.split(" ") as [string];
+  let path = probe.path(v);
+  if (attempt.token !== undefined) path += `${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(attempt.token)}`;
+  const headers: HeaderMap = { ...attempt.headers, ...(probe.socket ? { upgrade: "websocket" } : {}) };
+  if (probe.guard === "hookSignature") {
+    const body = hookEnvelope();
+    if (attempt.who === "another hook's secret") Object.assign(headers, await signedHook(x.hook.secret, body));
+    if (attempt.who.startsWith("a signature five")) Object.assign(headers, await signedHook(v.hook.secret, body, Math.floor(Date.now() / 1000) - 301));
+    return send(method, path, headers, body);
+  }
+  if (probe.guard === "signIn" && attempt.who === "a wrong password") return send(method, path, headers, { email: v.ws.agentEmail, password: "guess" });
+  if (probe.upload) return send(method, path, { ...headers, ...uploadHeaders() }, "planted bytes");
+  return send(method, path, headers, probe.body?.(v));
+}
+
+const uploadHeaders = () => ({ "content-type": "text/plain", "x-parley-client-id": crypto.randomUUID(), "x-parley-filename": "planted.txt" });
+
+/** What of the victim must never show in an answer to someone else. */
+function secretsOf(v: Victim): string[] {
+  return [
+    v.ws.workspaceId,
+    v.ws.agentEmail,
+    v.a.conversation.id,
+    v.b.conversation.id,
+    v.accountId,
+    v.contactId,
+    v.faqId,
+    v.teamId,
+    v.ticketId,
+    v.webhookId,
+    v.hook.id,
+    "private question",
+    "Victim Ltd",
+  ];
+}
+
+/** The owner's own request to the route: it must get in. */
+async function ownerRequest(route: string, probe: Probe, v: Victim): Promise<Response> {
+  const [method] = route.split(" ") as [string];
+  const path = probe.path(v);
+  switch (probe.guard) {
+    case "agent":
+    case "admin":
+      return send(method, path, { cookie: v.cookie, origin: BASE, ...(probe.socket ? { upgrade: "websocket" } : {}), ...(probe.upload ? uploadHeaders() : {}) }, probe.upload ? "bytes" : probe.body?.(v));
+    case "signOut":
+      return send(method, path, { cookie: v.plain.cookie, origin: BASE });
+    case "apiKey":
+      return send(method, path, { authorization: `Bearer ${v.ws.apiKey}` }, probe.body?.(v));
+    case "visitorToken": {
+      const tokenPath = `${path}?token=${encodeURIComponent(v.a.token)}`;
+      const headers = { origin: VICTIM_ORIGIN, ...(probe.socket ? { upgrade: "websocket" } : {}), ...(probe.upload ? uploadHeaders() : {}) };
+      return send(method, tokenPath, headers, probe.upload ? "bytes" : undefined);
+    }
+    case "fileReader":
+      return send(method, `${path}?token=${encodeURIComponent(v.a.token)}`);
+    case "channelPage":
+    case "signIn":
+      return send(method, path, { origin: probe.guard === "signIn" ? BASE : VICTIM_ORIGIN }, probe.body?.(v));
+    case "preflight":
+      return send(method, path, { origin: VICTIM_ORIGIN, "access-control-request-method": "POST" });
+    case "hookSignature": {
+      const body = hookEnvelope();
+      return send(method, path, await signedHook(v.hook.secret, body), body);
+    }
+    case "public":
+      return send(method, path);
+  }
+}
+
+const served = app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`);
+
+describe("every route the Worker serves has a guard", () => {
+  it("is listed in the attack matrix (a new route without an entry here fails)", () => {
+    const unlisted = served.filter((r) => !(r in ROUTES));
+    expect(unlisted, "add these to ROUTES in test/workers/attack-routes.test.ts with their guard").toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !served.includes(r)), "routes listed here that the Worker no longer serves").toEqual([]);
+  });
+});
+
+describe("the attack matrix: only the owner gets in, and a refused attempt changes nothing", () => {
+  let v: Victim;
+  let x: Intruder;
+  let expired: string;
+  let before: WorkspaceState;
+
+  beforeAll(async () => {
+    [v, x] = await Promise.all([buildVictim(), buildIntruder()]);
+    expired = await expiredCookie(v.ws);
+    for (const id of [v.a.conversation.id, v.b.conversation.id, x.conversationId]) remember(id);
+    before = await settledState(v.ws.workspaceId);
+  }, 30_000);
+  afterAll(quietRooms);
+
+  const attacked = Object.entries(ROUTES).filter(([, p]) => p.guard !== "public" && p.guard !== "preflight");
+  it.each(attacked)("%s", async (route, probe) => {
+    const [method] = route.split(" ") as [string];
+    for (const attempt of attempts(probe, method, v, x, expired)) {
+      const res = await attemptRequest(route, probe, attempt, v, x);
+      const what = `${route} by ${attempt.who}`;
+      expect(res.status, `${what}: no socket for outsiders`).not.toBe(101);
+      if (attempt.statuses === "own") {
+        const text = await res.text();
+        expect(res.status, `${what}: ${text.slice(0, 300)}`).toBeLessThan(500);
+        for (const secret of secretsOf(v)) expect(text, `${what} shows the victim's data`).not.toContain(secret);
+      } else {
+        await expectRefusal(res, attempt.statuses, what);
+      }
+    }
+    expect(await workspaceState(v.ws.workspaceId), `${route}: the victim's workspace changed`).toEqual(before);
+  });
+
+  it("CORS preflights answer only the channel's own pages", async () => {
+    for (const [route, probe] of Object.entries(ROUTES).filter(([, p]) => p.guard === "preflight")) {
+      const res = await send("OPTIONS", probe.path(v), { origin: EVIL_ORIGIN, "access-control-request-method": "POST" });
+      if (res.status === 204) expect(res.headers.get("access-control-allow-origin"), route).toBeNull();
+      else await expectRefusal(res, [403], route);
+      const tokenless = await send("OPTIONS", probe.path(v).replace(/\?token=.*$/, ""), { origin: EVIL_ORIGIN });
+      expect(tokenless.headers.get("access-control-allow-origin"), `${route} without a token`).toBeNull();
+    }
+  });
+});
+
+describe("the owner gets in through every guarded route", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("each route answers its owner without a refusal", async () => {
+    // The owner's redelivery goes out at once; the receiver stands in for the integrator's server.
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation((input, init) =>
+      String(input instanceof Request ? input.url : input).startsWith("https://receiver.invalid/")
+        ? Promise.resolve(new Response("ok"))
+        : realFetch(input, init),
+    );
+    const v = await buildVictim();
+    for (const id of [v.a.conversation.id, v.b.conversation.id]) remember(id);
+    const order = Object.entries(ROUTES).sort(([a], [b]) => Number(a.startsWith("DELETE")) - Number(b.startsWith("DELETE")));
+    for (const [route, probe] of order) {
+      const res = await ownerRequest(route, probe, v);
+      const text = /json|text/.test(res.headers.get("content-type") ?? "") ? await res.text() : `(${res.status} ${res.webSocket ? "socket" : "bytes"})`;
+      closeSocket(res);
+      expect(res.status, `${route}: ${text.slice(0, 300)}`).toBeLessThan(400);
+      if (probe.guard === "preflight") expect(res.headers.get("access-control-allow-origin"), route).toBe(VICTIM_ORIGIN);
+    }
+    await quietRooms();
+    // The redelivery the owner asked for would go out on the endpoint's alarm, after this test.
+    await runInDurableObject(dispatcherFor(env, v.ws.workspaceId, v.webhookId), (_o, state) => state.storage.deleteAlarm());
+  }, 30_000);
+});
