@@ -20,7 +20,8 @@ import { describeZodError } from "../worker/http/errors";
 import type { Env } from "../worker/env";
 import { PRINCIPAL_HEADER, principalSchema, type Principal } from "./principal";
 import { roomInit, type RoomIdentity, type RoomInit } from "./room-init";
-import { RoomOutbox } from "./room-outbox";
+import { RoomEventCursor } from "./room-events";
+import { RoomOutbox, type OutboxItem } from "./room-outbox";
 import { RoomSchedule } from "./room-schedule";
 import { RoomStore, type RoomState } from "./room-store";
 import { syncRoom } from "./room-sync";
@@ -44,12 +45,14 @@ export class ConversationRoom extends DurableObject<Env> {
   private store: RoomStore;
   private schedule: RoomSchedule;
   private outbox: RoomOutbox;
+  private events: RoomEventCursor;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
     this.schedule = new RoomSchedule(ctx.storage.sql);
     this.outbox = new RoomOutbox(ctx.storage.sql);
+    this.events = new RoomEventCursor(ctx.storage.sql);
     // Answered by the runtime without waking a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // A crash between taking the sync timer and finishing the sync leaves work undone; every
@@ -66,7 +69,12 @@ export class ConversationRoom extends DurableObject<Env> {
     // A ZodError loses its details on the way back over RPC; a plain message keeps them.
     if (!parsed.success) throw new Error(`bad room init: ${describeZodError(parsed.error)}`);
     const { status, agent, ...identity } = parsed.data;
+    const isNew = !this.store.identity();
     this.store.init(identity, status, agent);
+    if (isNew) {
+      this.addEvent({ type: "conversation.created" });
+      this.requestSync();
+    }
   }
 
   /**
@@ -105,19 +113,26 @@ export class ConversationRoom extends DurableObject<Env> {
     if (state.status !== "queued") return false;
     this.store.save({ ...state, status: "active", agent: who, accepted: true, queuePosition: null });
     this.appendSystem({ kind: "joined", agent: who }, `${who.name} joined the chat`);
+    this.addEvent({ type: "conversation.accepted", agent: who });
     this.broadcastStatus();
     await this.armAlarm();
     return true;
   }
 
   /** The lobby's word on the conversation's place in the queue; ignored once it has left the queue. */
-  setQueuePosition(position: number | null): void {
+  async setQueuePosition(position: number | null): Promise<void> {
     const place = conversationProgress.shape.queuePosition.parse(position);
     if (!this.store.identity()) return;
     const state = this.store.state();
     if (state.queuePosition === place || (place !== null && state.status !== "queued")) return;
     this.store.save({ ...state, queuePosition: place });
+    // Entering the queue, not moving up in it, is the event.
     this.broadcastStatus();
+    if (state.queuePosition === null && place !== null) {
+      this.addEvent({ type: "conversation.queued", position: place });
+      this.requestSync();
+      await this.armAlarm();
+    }
   }
 
   /** Makes another agent responsible, whatever the status; does not accept a queued conversation. */
@@ -157,6 +172,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.store = new RoomStore(this.ctx.storage.sql);
     this.schedule = new RoomSchedule(this.ctx.storage.sql);
     this.outbox = new RoomOutbox(this.ctx.storage.sql);
+    this.events = new RoomEventCursor(this.ctx.storage.sql);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -325,6 +341,11 @@ export class ConversationRoom extends DurableObject<Env> {
     return message;
   }
 
+  /** A webhook event, ordered right after the newest message (see room-events.ts). */
+  private addEvent(event: Extract<OutboxItem, { kind: "event" }>["event"]): void {
+    this.outbox.add({ kind: "event", afterSeq: this.store.lastSeq(), at: Date.now(), event });
+  }
+
   private typing(ws: WebSocket, principal: Principal, active: boolean): RoomResult {
     if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has ended");
     for (const other of this.ctx.getWebSockets()) {
@@ -360,6 +381,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const body =
       reason === "idle" ? "Chat closed after inactivity" : `Chat ended by ${agentName ?? "the visitor"}`;
     const message = this.appendSystem({ kind: "ended", reason }, body);
+    this.addEvent({ type: "conversation.ended", endedBy: reason });
     if (before.status === "queued") this.outbox.add({ kind: "dequeue" });
     if (settings.transcriptEmail) {
       this.outbox.add({ kind: "transcript", idempotencyKey: `${conversationId}:transcript:ended:${message.seq}`, uptoSeq: message.seq });
@@ -391,6 +413,7 @@ export class ConversationRoom extends DurableObject<Env> {
     if (state.status !== "ended") return refuse("not_allowed", "feedback is given once the chat has ended");
     this.store.save({ ...state, feedback });
     this.schedule.cancel("survey");
+    this.addEvent({ type: "conversation.rated", feedback });
     this.requestSync();
     for (const agent of this.ctx.getWebSockets("agent")) this.send(agent, { type: "feedback", feedback });
     this.send(ws, { type: "done", request: "feedback" });
@@ -441,12 +464,18 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   private hasUnsyncedWork(): boolean {
-    return this.store.syncedSeq() < this.store.lastSeq() || this.store.unsyncedOutcome() !== null || !this.outbox.isEmpty();
+    const lastSeq = this.store.lastSeq();
+    return (
+      this.store.syncedSeq() < lastSeq ||
+      this.events.emittedSeq() < lastSeq ||
+      this.store.unsyncedOutcome() !== null ||
+      !this.outbox.isEmpty()
+    );
   }
 
   private async sync(attempts: number): Promise<void> {
     try {
-      await syncRoom(this.env, this.store, this.outbox);
+      await syncRoom(this.env, this.store, this.outbox, this.events);
     } catch (err) {
       console.error("room sync failed; will retry", err);
       this.schedule.set("sync", Date.now() + Math.min(1000 * 2 ** attempts, MAX_SYNC_BACKOFF_MS), attempts + 1);

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { agentRef, endReason, feedbackSchema } from "../protocol/frames";
 
 /**
- * Work the room owes the outside world: emails and queue changes in the channel's lobby. A row is
+ * Work the room owes the outside world: emails, queue changes in the channel's lobby, webhook events. A row is
  * written in the same synchronous step as the state change that calls for it, and removed only
  * after the work is done, so a crash in between repeats the work instead of losing it; emails
  * carry idempotency keys and the lobby's calls are idempotent, so a repeat is harmless.
@@ -12,6 +13,19 @@ export const outboxItem = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("survey"), idempotencyKey: z.string() }),
   z.object({ kind: z.literal("dequeue") }),
   z.object({ kind: z.literal("enqueue") }),
+  /** A webhook event, placed after the message with seq `afterSeq` (see room-events.ts). */
+  z.object({
+    kind: z.literal("event"),
+    afterSeq: z.number().int().min(0),
+    at: z.number().int(),
+    event: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("conversation.created") }),
+      z.object({ type: z.literal("conversation.queued"), position: z.number().int().positive() }),
+      z.object({ type: z.literal("conversation.accepted"), agent: agentRef }),
+      z.object({ type: z.literal("conversation.ended"), endedBy: endReason }),
+      z.object({ type: z.literal("conversation.rated"), feedback: feedbackSchema }),
+    ]),
+  }),
 ]);
 export type OutboxItem = z.infer<typeof outboxItem>;
 

@@ -3,6 +3,7 @@ import { writeHistory } from "../worker/db/conversations";
 import { queueEmail } from "../worker/email/outbox";
 import type { Env } from "../worker/env";
 import type { RoomIdentity } from "./room-init";
+import { emitRoomEvents, type RoomEventCursor } from "./room-events";
 import type { OutboxItem, RoomOutbox } from "./room-outbox";
 import type { RoomStore } from "./room-store";
 
@@ -10,11 +11,11 @@ const HISTORY_BATCH = 100;
 
 /**
  * Everything the room's alarm hands to the outside world: new messages and the conversation's
- * outcome to D1, then the outbox (emails, the lobby's queue). Each step records its progress only
+ * outcome to D1, then webhook events and the outbox (emails, the lobby's queue). Each step records its progress only
  * after it succeeded, so a failure or crash anywhere repeats work instead of losing it, and every
  * write is keyed so that a repeat is harmless. Throws if anything is left for a retry.
  */
-export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox): Promise<void> {
+export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox, cursor: RoomEventCursor): Promise<void> {
   const identity = store.identity();
   if (!identity) return;
   const { workspaceId, conversationId } = identity;
@@ -35,8 +36,10 @@ export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox): 
 
   // Emails do not wait for each other; the lobby's calls keep their order, so a failed one holds back the ones after it.
   const failed: unknown[] = [];
+  await emitRoomEvents(env, store, outbox, cursor, identity).catch((err: unknown) => failed.push(err));
   let lobbyBlocked = false;
   for (const { id, item } of outbox.pending()) {
+    if (item.kind === "event") continue;
     const forLobby = item.kind === "enqueue" || item.kind === "dequeue";
     if (forLobby && lobbyBlocked) continue;
     try {
@@ -50,7 +53,7 @@ export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox): 
   if (failed.length > 0) throw new AggregateError(failed, "some outbox items failed");
 }
 
-async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item: OutboxItem): Promise<void> {
+async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item: Exclude<OutboxItem, { kind: "event" }>): Promise<void> {
   const { workspaceId, conversationId, channelId, contact, locale } = identity;
   const lobby = () => env.LOBBY.get(env.LOBBY.idFromName(channelId));
   if (item.kind === "dequeue") return lobby().dequeue(conversationId);

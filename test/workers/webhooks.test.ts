@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { dispatcherFor } from "../../worker/webhooks/emit";
-import { call, createWorkspace, type Workspace } from "./fixtures";
+import { agentOnline, call, createWorkspace, type Workspace } from "./fixtures";
 
 const RECEIVER = "https://receiver.example/parley";
 
@@ -221,4 +221,55 @@ describe("inbound hooks", () => {
     expect((await api(ws, `/inbound-hooks/${hook.id}`, "DELETE")).status).toBe(204);
     expect((await send(hook.url, hook.secret, { ...fixed, id: "crm-evt-0004" })).status).toBe(404);
   });
+});
+
+describe("a receiver mirroring conversations from webhooks", () => {
+  it("gets every event of a conversation, signed, in the order it happened, and can rebuild the note", async () => {
+    const ws = await createWorkspace();
+    const { secret } = await register(ws, [
+      "conversation.created",
+      "conversation.queued",
+      "conversation.accepted",
+      "message.created",
+      "conversation.ended",
+    ]);
+    const { seen } = receiver();
+    const lobby = await agentOnline(ws);
+    const created = (await (await api(ws, "/conversations", "POST", { contact: { name: "Mia", email: "mia@example.com" }, message: "Is my payroll done?" })).json()) as { id: string };
+    await lobby.next((f) => f.type === "lobby" && f.queue.some((q) => q.conversationId === created.id));
+    lobby.send({ type: "accept", conversationId: created.id });
+    await lobby.next((f) => f.type === "accepted" && f.conversationId === created.id);
+    await api(ws, `/conversations/${created.id}/messages`, "POST", { body: "Yes, it ran on the 25th.", author: "agent" });
+    await api(ws, `/conversations/${created.id}/messages`, "POST", { body: "Thanks!", author: "customer" });
+    await api(ws, `/conversations/${created.id}`, "PATCH", { status: "ended" });
+
+    const deadline = Date.now() + 10_000;
+    while (!seen.some((s) => s.headers["parley-event"] === "conversation.ended") && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const events = seen.map((s) => JSON.parse(s.body) as { type: string; data: { message?: { seq: number; body: string; author: { name: string } } } });
+    expect(events.map((e) => (e.type === "message.created" ? `message ${e.data.message!.seq}` : e.type))).toEqual([
+      "conversation.created",
+      "message 1",
+      "conversation.queued",
+      "message 2",
+      "conversation.accepted",
+      "message 3",
+      "message 4",
+      "message 5",
+      "conversation.ended",
+    ]);
+    for (const s of seen) {
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(s.headers["parley-signature"]!)!;
+      expect(v1).toBe(await hmacHex(secret, `${t}.${s.body}`));
+    }
+    const note = events.filter((e) => e.type === "message.created").map((e) => `${e.data.message!.author.name}: ${e.data.message!.body}`);
+    const transcript = (await (await api(ws, `/conversations/${created.id}/transcript`)).json()) as { messages: { author: { name: string }; body: string }[] };
+    expect(note).toEqual(transcript.messages.map((m) => `${m.author.name}: ${m.body}`));
+    const ended = JSON.parse(seen.at(-1)!.body) as { data: { transcript: unknown[]; endedBy: string } };
+    expect(ended.data.endedBy).toBe("agent");
+    expect(ended.data.transcript).toHaveLength(5);
+    expect(seen.every((s) => s.headers["parley-delivery"])).toBe(true);
+    expect(new Set(seen.map((s) => s.headers["parley-delivery"])).size).toBe(seen.length);
+  }, 20_000);
 });
