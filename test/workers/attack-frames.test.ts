@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ClientFrame, ErrorCode, ServerFrame } from "../../protocol/frames";
+import { agentOnline, createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
+import { acceptedConversation, frameAfter, liveConversation, newClientId, settled, silenceRooms, type RoomSocket } from "./room-helpers";
+
+afterEach(silenceRooms);
+
+type Live = Awaited<ReturnType<typeof liveConversation>>;
+type Status = "queued" | "active" | "ended";
+type Role = "visitor" | "agent";
+
+/** Frames each side may not send in each state, and the error it must get instead. */
+function refusals(status: Status, role: Role, lastSeq: number): [ClientFrame, ErrorCode][] {
+  const rows: [ClientFrame, ErrorCode][] = [[{ type: "read", seq: lastSeq + 1 }, "bad_frame"]];
+  if (role === "agent") {
+    rows.push([{ type: "reopen" }, "not_allowed"], [{ type: "feedback", feedback: { satisfied: true, rating: 5, comment: "" } }, "not_allowed"], [{ type: "transcript" }, "not_allowed"]);
+  } else if (status !== "ended") {
+    rows.push([{ type: "reopen" }, "not_allowed"], [{ type: "feedback", feedback: { satisfied: false, rating: 1, comment: "bad" } }, "not_allowed"]);
+  }
+  if (status === "ended") {
+    rows.push([{ type: "send", clientId: newClientId(), body: "too late" }, "conversation_ended"], [{ type: "typing", active: true }, "conversation_ended"], [{ type: "end" }, "conversation_ended"]);
+  }
+  return rows;
+}
+
+async function roomState(live: Live) {
+  return { snapshot: await live.room.snapshot(), history: await live.room.history(0) };
+}
+
+async function inState(status: Status): Promise<Live> {
+  if (status === "queued") return liveConversation();
+  const live = await acceptedConversation();
+  if (status === "ended") {
+    live.agentSocket.send({ type: "end" });
+    await live.visitor.next((f) => f.type === "status" && f.status === "ended");
+  }
+  await settled(live.visitor);
+  await settled(live.agentSocket);
+  return live;
+}
+
+describe("the frame matrix: what each side may not do in each state is refused and changes nothing", () => {
+  it.each(["queued", "active", "ended"] as const)("in a conversation that is %s", async (status) => {
+    const live = await inState(status);
+    const before = await roomState(live);
+    for (const role of ["visitor", "agent"] as const) {
+      const [mine, theirs] = role === "visitor" ? [live.visitor, live.agentSocket] : [live.agentSocket, live.visitor];
+      const theirsFrom = theirs.frames.length;
+      for (const [frame, code] of refusals(status, role, before.snapshot.lastSeq)) {
+        const from = mine.frames.length;
+        mine.send(frame);
+        const error = await frameAfter<"error">(mine, from, (f) => f.type === "error");
+        expect(error.code, `${role} ${JSON.stringify(frame)}`).toBe(code);
+        expect(error.message.length).toBeGreaterThan(0);
+        await settled(mine);
+        expect(mine.frames.slice(from).filter((f) => f.type !== "error" && f.type !== "history"), `${role} ${frame.type}`).toEqual([]);
+      }
+      await settled(theirs);
+      expect(theirs.frames.slice(theirsFrom).filter((f) => f.type !== "history"), `the other side heard ${role}'s refused frames`).toEqual([]);
+    }
+    expect(await roomState(live)).toEqual(before);
+  });
+
+  it("a visitor can ask for the transcript three times, then is refused without a fourth email", async () => {
+    const live = await inState("active");
+    for (let i = 0; i < 3; i++) {
+      const from = live.visitor.frames.length;
+      live.visitor.send({ type: "transcript" });
+      await frameAfter(live.visitor, from, (f) => f.type === "done");
+    }
+    const before = await roomState(live);
+    const from = live.visitor.frames.length;
+    live.visitor.send({ type: "transcript" });
+    expect((await frameAfter<"error">(live.visitor, from, (f) => f.type === "error")).code).toBe("rate_limited");
+    expect(await roomState(live)).toEqual(before);
+  });
+});
+
+describe("a socket speaks only as its own principal", () => {
+  it("author, seq, time, attachment and system event in a frame are ignored; the socket's identity is used", async () => {
+    const live = await inState("active");
+    const clientId = newClientId();
+    live.visitor.send({
+      type: "send",
+      clientId,
+      body: "spoofed?",
+      seq: 1,
+      createdAt: 0,
+      author: { type: "agent", id: live.agent.id, name: live.agent.name },
+      attachment: { id: "att_x", name: "x.html", contentType: "text/html", size: 1, url: "javascript:alert(1)" },
+      event: { kind: "joined", agent: { id: "ag_fake", name: "Fake Agent" } },
+    });
+    const ack = await live.visitor.next<"ack">((f) => f.type === "ack" && f.clientId === clientId);
+    const [stored] = await live.room.history(ack.seq - 1, 1);
+    expect(stored).toEqual({ seq: ack.seq, clientId, author: { type: "visitor", id: null, name: "Vera Visitor" }, body: "spoofed?", createdAt: ack.createdAt });
+    expect(ack.createdAt).toBeGreaterThan(0);
+  });
+
+  it("clientIds cannot pose as system messages (which use ':'), nor take over another author's message", async () => {
+    const live = await inState("active");
+    const before = await roomState(live);
+    const taken = before.history.find((m) => m.author.type === "system")!.clientId;
+    for (const [socket, clientId] of [
+      [live.visitor, taken],
+      [live.agentSocket, taken],
+      [live.agentSocket, before.history[0]!.clientId],
+      [live.visitor, "system:ended:99"],
+    ] as [RoomSocket, string][]) {
+      const from = socket.frames.length;
+      socket.send({ type: "send", clientId, body: "mine now" });
+      const error = await frameAfter<"error">(socket, from, (f) => f.type === "error");
+      expect(error).toMatchObject({ code: "bad_frame", clientId });
+    }
+    expect(await roomState(live)).toEqual(before);
+  });
+
+  it("an agent's lobby cannot accept another workspace's waiting chat", async () => {
+    const victim = await createWorkspace();
+    const waiting = await startConversation(victim, "Waiting for my own agents");
+    const visitor = await TestSocket.visitor(waiting.conversation.id, waiting.token);
+    const intruder = await createWorkspace();
+    const lobby = await agentOnline(intruder);
+    const from = lobby.frames.length;
+    lobby.send({ type: "accept", conversationId: waiting.conversation.id });
+    const error = await lobby.next<"error">((f) => f.type === "error" && lobby.frames.indexOf(f) >= from);
+    expect(error).toMatchObject({ code: "not_queued", conversationId: waiting.conversation.id });
+    const victimLobby = await agentOnline(victim);
+    const state = victimLobby.ofType("lobby").at(-1)!;
+    expect(state.queue.map((q) => q.conversationId)).toContain(waiting.conversation.id);
+    await settled(visitor);
+    expect(visitor.frames.filter((f: ServerFrame) => f.type === "status")).toEqual([]);
+    const agentSocket = await TestSocket.agent(waiting.conversation.id, await signIn(victim));
+    expect(agentSocket.ofType("ready")[0]).toMatchObject({ status: "queued", agent: null });
+  });
+});
