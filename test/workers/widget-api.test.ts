@@ -248,6 +248,16 @@ describe("attachments", () => {
 
     const again = await upload(conversation.id, token, png, headers);
     expect(((await again.json()) as { message: Message }).message.seq).toBe(2);
+    // Its D1 copy keeps the file too.
+    for (let i = 0; i < 100; i++) {
+      const row = await env.DB.prepare("SELECT attachment FROM messages WHERE conversation_id = ? AND seq = 2").bind(conversation.id).first<{ attachment: string }>();
+      if (row) {
+        expect(JSON.parse(row.attachment)).toEqual(message.attachment);
+        break;
+      }
+      expect(i).toBeLessThan(99);
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     const file = await call(`${message.attachment!.url}?token=${encodeURIComponent(token)}`);
     expect(file.status).toBe(200);

@@ -117,12 +117,24 @@ export async function writeHistory(
   const last = messages.at(-1);
   if (!last) return;
   const insert = db.prepare(
-    `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at, attachment, event)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   await db.batch([
     ...messages.map((m) =>
-      insert.bind(workspaceId, conversationId, m.seq, m.clientId, m.author.type, m.author.id, m.author.name, m.body, m.createdAt),
+      insert.bind(
+        workspaceId,
+        conversationId,
+        m.seq,
+        m.clientId,
+        m.author.type,
+        m.author.id,
+        m.author.name,
+        m.body,
+        m.createdAt,
+        m.attachment ? JSON.stringify(m.attachment) : null,
+        m.event ? JSON.stringify(m.event) : null,
+      ),
     ),
     db
       .prepare(
