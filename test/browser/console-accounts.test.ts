@@ -23,10 +23,11 @@ describe('accounts', () => {
       await turnAvailable(page);
       const email = `aino.${run}@firma.fi`;
       const question = `Our VAT return for Q3 (${run})`;
-      const started = await fetch(`${baseUrl}/api/widget/channels/demo/conversations`, {
+      // She writes in (through the integrator's API) before anyone knows her company.
+      const started = await fetch(`${baseUrl}/api/v1/conversations`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: baseUrl },
-        body: JSON.stringify({ name: 'aino', email, message: { clientId: `acct-${run}`, body: question } }),
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer demo-api-key' },
+        body: JSON.stringify({ channel: 'demo', contact: { name: 'aino', email }, message: question }),
       });
       expect(started.status, await started.clone().text()).toBe(201);
 
