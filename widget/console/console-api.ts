@@ -1,16 +1,16 @@
 import type { Agent } from "../../protocol/api";
 import type {
   AccountDetail,
-  AccountSummary,
+  AccountList,
+  AgentList,
   AgentStartRequest,
-  ConversationAttachment,
+  AttachmentList,
+  Attention,
   ConversationDetail,
   ConversationUpdate,
   InboxFilter,
   InboxPage,
   NotificationList,
-  WorkspaceAgent,
-  Attention,
 } from "../../protocol/console";
 import type { Message } from "../../protocol/frames";
 import type { ConsoleChannel } from "../../protocol/lobby";
@@ -34,7 +34,7 @@ export const consoleApi = {
   me: () => requestJson<{ agent: Agent }>("/api/console/me"),
   signOut: () => requestJson<void>("/api/console/session", { method: "DELETE" }),
   channels: () => requestJson<{ channels: ConsoleChannel[] }>("/api/console/channels"),
-  agents: () => requestJson<{ agents: WorkspaceAgent[] }>("/api/console/agents"),
+  agents: () => requestJson<AgentList>("/api/console/agents"),
 
   inbox(r: InboxRequest) {
     const query = new URLSearchParams({ filter: r.filter, limit: String(r.limit) });
@@ -56,7 +56,7 @@ export const consoleApi = {
   start: (input: AgentStartRequest) =>
     requestJson<{ conversation: ConversationDetail }>("/api/console/conversations", { method: "POST", json: input }),
 
-  attachments: (id: string) => requestJson<{ attachments: ConversationAttachment[] }>(`${conversation(id)}/attachments`),
+  attachments: (id: string) => requestJson<AttachmentList>(`${conversation(id)}/attachments`),
   upload: (id: string, file: File) =>
     requestJson<{ message: Message }>(`${conversation(id)}/attachments`, {
       method: "POST",
@@ -71,7 +71,7 @@ export const consoleApi = {
     requestJson<void>(`${conversation(id)}/attachments/${encodeURIComponent(attachmentId)}`, { method: "DELETE" }),
 
   accounts: (q: string) =>
-    requestJson<{ accounts: AccountSummary[] }>(`/api/console/accounts${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ""}`),
+    requestJson<AccountList>(`/api/console/accounts${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ""}`),
   account: (id: string) => requestJson<{ account: AccountDetail }>(`/api/console/accounts/${encodeURIComponent(id)}`),
   createAccount: (name: string) => requestJson<{ account: AccountDetail }>("/api/console/accounts", { method: "POST", json: { name } }),
   renameAccount: (id: string, name: string) =>

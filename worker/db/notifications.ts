@@ -8,7 +8,7 @@ import { findChannel } from "./channels";
 import { newId } from "./ids";
 
 /** A console polls well inside this; an agent not seen for longer is away and gets new messages by email. */
-export const AWAY_AFTER_MS = 2 * 60_000;
+const AWAY_AFTER_MS = 2 * 60_000;
 /** Presence is written at most this often per agent, so polling stays cheap for D1's single writer. */
 const PRESENCE_WRITE_EVERY_MS = 30_000;
 const MAX_NOTIFICATIONS = 50;
