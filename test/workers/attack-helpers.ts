@@ -1,3 +1,4 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { StartConversationResponse } from "../../protocol/api";
@@ -42,6 +43,33 @@ export async function expectRefusal(res: Response, statuses: number[], what: str
   return body.error;
 }
 
+/** Nothing a request sent reached the prototype every object shares. */
+export function prototypeIntact(): boolean {
+  const probe = {} as Record<string, unknown>;
+  return probe.polluted === undefined && probe.isAdmin === undefined && Object.keys(Object.prototype).length === 0;
+}
+
+/**
+ * The properties every request must keep, however bad its input: no 5xx, a clear error when it is
+ * refused, and a refused request changes nothing in the workspace. An accepted one may change
+ * things; the rooms are let settle before the next request is compared.
+ */
+export async function expectHarmless(workspaceId: string, request: () => Promise<Response>, what: string): Promise<number> {
+  const before = await workspaceState(workspaceId);
+  const res = await request();
+  expect(res.status, `${what}: ${await res.clone().text().then((t) => t.slice(0, 300))}`).toBeLessThan(500);
+  if (res.status >= 400) {
+    await expectRefusal(res, [res.status], what);
+    expect(await workspaceState(workspaceId), `${what}: a refused request changed the workspace`).toEqual(before);
+  } else {
+    closeSocket(res);
+    await res.body?.cancel();
+    await settledState(workspaceId);
+  }
+  expect(prototypeIntact(), `${what}: Object.prototype was polluted`).toBe(true);
+  return res.status;
+}
+
 /** Sockets opened by a probe are closed at once, so they do not pile up in the rooms. */
 export function closeSocket(res: Response): void {
   if (!res.webSocket) return;
@@ -79,7 +107,8 @@ const WORKSPACE_TABLES = [
 export type WorkspaceState = {
   rows: Record<string, unknown[]>;
   files: string[];
-  rooms: Record<string, { snapshot: unknown; history: Message[] } | "gone">;
+  /** Each room's snapshot: any message it takes moves `lastSeq`, any change of state shows. */
+  rooms: Record<string, unknown>;
 };
 
 /** Everything a workspace holds: its D1 rows, its files in R2, and each conversation's room. */
@@ -89,23 +118,37 @@ export async function workspaceState(workspaceId: string): Promise<WorkspaceStat
   );
   const rows = Object.fromEntries(WORKSPACE_TABLES.map((t, i) => [t, results[i]!.results]));
   const listed = await env.FILES.list({ prefix: `${workspaceId}/` });
-  const rooms: WorkspaceState["rooms"] = {};
-  for (const { id } of rows.conversations as { id: string }[]) {
-    const room = roomFor(env, id);
-    try {
-      rooms[id] = { snapshot: await room.snapshot(), history: await room.history(0) };
-    } catch {
-      rooms[id] = "gone";
-    }
-  }
-  return { rows, files: listed.objects.map((o) => `${o.key}:${o.size}`), rooms };
+  const ids = (rows.conversations as { id: string }[]).map((c) => c.id);
+  const snapshots = await Promise.all(ids.map((id) => roomFor(env, id).snapshot().catch(() => "gone")));
+  return { rows, files: listed.objects.map((o) => `${o.key}:${o.size}`), rooms: Object.fromEntries(ids.map((id, i) => [id, snapshots[i]])) };
 }
 
-/** Waits until rooms have copied their work into D1 and nothing moves any more. */
+/**
+ * Runs each room's pending copy into D1 now instead of on its alarm a moment later, so that a
+ * state read next sees it: a room's work lands in D1 on its own schedule, not the test's.
+ */
+async function flushRooms(conversationIds: string[]): Promise<void> {
+  await Promise.all(
+    conversationIds.map(async (id) => {
+      const room = roomFor(env, id);
+      const pending = await runInDurableObject(room, (_room, state) => {
+        try {
+          return state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE name = 'sync'", Date.now() - 1).rowsWritten > 0;
+        } catch {
+          return false;
+        }
+      });
+      if (pending) await runDurableObjectAlarm(room);
+    }),
+  );
+}
+
+/** The workspace once its rooms have copied their work into D1 and nothing moves any more. */
 export async function settledState(workspaceId: string): Promise<WorkspaceState> {
   let before = await workspaceState(workspaceId);
   for (let i = 0; i < 50; i++) {
-    await new Promise((r) => setTimeout(r, 150));
+    await flushRooms(Object.keys(before.rooms));
+    await new Promise((r) => setTimeout(r, 50));
     const now = await workspaceState(workspaceId);
     if (JSON.stringify(now) === JSON.stringify(before)) return now;
     before = now;
