@@ -148,7 +148,7 @@ export async function settledState(workspaceId: string): Promise<WorkspaceState>
   let before = await workspaceState(workspaceId);
   for (let i = 0; i < 50; i++) {
     await flushRooms(Object.keys(before.rooms));
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
     const now = await workspaceState(workspaceId);
     if (JSON.stringify(now) === JSON.stringify(before)) return now;
     before = now;
