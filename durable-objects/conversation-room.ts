@@ -327,7 +327,10 @@ export class ConversationRoom extends DurableObject<Env> {
     // Idleness counts only while the visitor owes a reply: an agent's message starts the clock,
     // the visitor's stops it.
     if (message.author.type === "visitor") this.clearIdle();
-    if (message.author.type === "agent" && this.store.state().status === "active") this.armIdle();
+    // A thread an agent started for a customer who is not on the page has no visitor to idle.
+    if (message.author.type === "agent" && this.store.state().status === "active" && this.ctx.getWebSockets("visitor").length > 0) {
+      this.armIdle();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { conversationTopicAndSubject, writeConversationOutcome } from "../worker/db/conversation-state";
 import { writeHistory } from "../worker/db/conversations";
+import { emailNewMessages } from "../worker/db/notifications";
 import { queueEmail } from "../worker/email/outbox";
 import type { Env } from "../worker/env";
 import type { RoomIdentity } from "./room-init";
@@ -23,6 +24,7 @@ export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox, c
   let batch = store.messagesAfter(store.syncedSeq(), HISTORY_BATCH);
   while (batch.length > 0) {
     await writeHistory(env.DB, workspaceId, conversationId, batch);
+    await emailNewMessages(env, workspaceId, conversationId, batch);
     const last = batch.at(-1)!.seq;
     store.markSynced(last);
     batch = store.messagesAfter(last, HISTORY_BATCH);

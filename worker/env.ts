@@ -15,6 +15,8 @@ export interface Env {
   PARLEY_ENV: string;
   /** DNS-over-HTTPS JSON endpoint for checking that email domains take mail; empty turns it off. */
   DOH_URL: string;
+  /** Multiplies every rate limit; "1" (the default) keeps Chatwoot-like defaults. */
+  RATE_LIMIT_FACTOR?: string;
   /** Without it, every email stays in the local outbox (shown in the console). */
   RESEND_API_KEY?: string;
   /** The From address for email through Resend, e.g. "Parley <support@example.com>". */

@@ -160,6 +160,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // covered by the Workers tests, so the browser tests turn it off.
         '--var',
         'DOH_URL:',
+        // Every browser visitor comes from 127.0.0.1, so the per-address limits would meet after a
+        // few tests; the limits themselves are covered by the Workers tests.
+        '--var',
+        'RATE_LIMIT_FACTOR:1000',
       ],
       { cwd: repoRoot, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -17,6 +17,15 @@ afterEach(silenceRooms);
 const MINUTE = 60_000;
 
 describe("visitor inactivity", () => {
+  it("does not run for a thread whose visitor is not on the page (an agent-started one, say)", async () => {
+    const { visitor, agentSocket, room } = await acceptedConversation();
+    visitor.close();
+    await settled(agentSocket);
+    await sendMessage(agentSocket, "We filed your return; no need to answer.");
+    expect(await timer(room, "idle_close")).toBeNull();
+    expect((await room.snapshot()).status).toBe("active");
+  });
+
   it("starts counting when an agent answers, warns a minute before, then closes the chat", async () => {
     const { visitor, agentSocket, room } = await acceptedConversation();
     const before = Date.now();

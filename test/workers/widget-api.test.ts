@@ -253,6 +253,8 @@ describe("attachments", () => {
       const row = await env.DB.prepare("SELECT attachment FROM messages WHERE conversation_id = ? AND seq = 2").bind(conversation.id).first<{ attachment: string }>();
       if (row) {
         expect(JSON.parse(row.attachment)).toEqual(message.attachment);
+        const note = await env.DB.prepare("SELECT request_note FROM conversations WHERE id = ?").bind(conversation.id).first<{ request_note: string }>();
+        expect(note!.request_note.trimEnd().split("\n").at(-1)).toMatch(/Vera Visitor: \[screen shot\.png\]$/);
         break;
       }
       expect(i).toBeLessThan(99);

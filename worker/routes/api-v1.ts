@@ -17,7 +17,7 @@ apiV1Routes.get("/docs", (c) => c.html(referencePage(openApiDocument(routes, `${
 
 apiV1Routes.use("*", requireApiKey);
 apiV1Routes.use("*", async (c, next) => {
-  await enforceLimit(c.env.DB, LIMITS.api, c.get("workspaceId"));
+  await enforceLimit(c.env, LIMITS.api, c.get("workspaceId"));
   await next();
 });
 apiV1Routes.use("*", idempotency);

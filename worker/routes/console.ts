@@ -27,7 +27,7 @@ consoleRoutes.use("*", sameOriginOnly);
 
 consoleRoutes.post("/session", async (c) => {
   const input = await parseBody(c, signInRequest);
-  await enforceLimit(c.env.DB, LIMITS.signIn, `${clientAddress(c.req.raw.headers)}:${input.email.toLowerCase()}`);
+  await enforceLimit(c.env, LIMITS.signIn, `${clientAddress(c.req.raw.headers)}:${input.email.toLowerCase()}`);
   const found = await findAgentByEmail(c.env.DB, input.email);
   // Verify against a dummy hash for unknown emails, so response time does not reveal who has an account.
   const valid = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);

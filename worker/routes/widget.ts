@@ -99,7 +99,7 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
     throw new HttpError(409, "unavailable", availability.reason === "closed" ? "the chat is closed now" : "no agent is available now");
   }
   await requireDeliverable(c.env, input.email);
-  await enforceLimit(c.env.DB, LIMITS.startConversation, clientAddress(c.req.raw.headers));
+  await enforceLimit(c.env, LIMITS.startConversation, clientAddress(c.req.raw.headers));
   const identity = await verifiedIdentity(channel, input.identity);
   const conversation = await startConversation(c.env, {
     channel,
@@ -127,7 +127,7 @@ widgetRoutes.post("/channels/:key/tickets", async (c) => {
   const prechat = checkPreChat(channel.config, input);
   checkMessageLength(channel.config, input.question, "question");
   await requireDeliverable(c.env, input.email);
-  await enforceLimit(c.env.DB, LIMITS.startConversation, clientAddress(c.req.raw.headers));
+  await enforceLimit(c.env, LIMITS.startConversation, clientAddress(c.req.raw.headers));
   const ticket = await createTicketFor(c.env, channel, {
     contact: { name: input.name, email: input.email },
     question: input.question,
