@@ -73,3 +73,17 @@ function widgetText(page: Page): Promise<string> {
     return parts.join(' | ').slice(0, 2_000);
   });
 }
+
+let nextAddress = 1;
+
+/**
+ * Makes every chat or ticket this page starts come from an address of its own, as separate
+ * visitors' do: the per-address start limit (tested in the Workers tests) then counts each test
+ * visitor apart instead of the whole suite as one.
+ */
+export async function ownAddress(page: Page): Promise<void> {
+  const address = `198.51.${process.pid % 256}.${nextAddress++}`;
+  await page.route(/\/api\/widget\/channels\/[^/]+\/(conversations|tickets)$/, (route) =>
+    route.continue({ headers: { ...route.request().headers(), 'cf-connecting-ip': address } }),
+  );
+}

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { launchBrowser, saveScreenshot, waitForText, waitForVisible, type BrowserSession } from './browser.js';
 import { AgentDriver } from './host-agent.js';
-import { journey, widget } from './host-journey.js';
+import { journey, ownAddress, widget } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 
 const baseUrl = inject('baseUrl');
@@ -36,6 +36,7 @@ describe.sequential('the closed widget and the ticket form', () => {
     host = await startHostServer();
     admin = await AgentDriver.signIn(baseUrl);
     visitor = await launchBrowser();
+    await ownAddress(visitor.page);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { launchBrowser, saveScreenshot, waitForHidden, waitForText, waitForVisible, type BrowserSession } from './browser.js';
 import { AgentDriver, type LobbySocket, type RoomSocket } from './host-agent.js';
-import { journey, widget } from './host-journey.js';
+import { journey, ownAddress, widget } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 
 const baseUrl = inject('baseUrl');
@@ -38,6 +38,7 @@ describe.sequential('idle chats close, with a warning first', () => {
     });
     lobby = await agent.beAvailable(channel);
     visitor = await launchBrowser();
+    await ownAddress(visitor.page);
   });
 
   afterAll(async () => {

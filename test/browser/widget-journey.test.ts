@@ -9,7 +9,7 @@ import type { Message } from '../../protocol/frames';
 import type { QueueEntry } from '../../protocol/lobby';
 import { launchBrowser, saveScreenshot, waitForHidden, waitForText, waitForTexts, waitForVisible, type BrowserSession } from './browser.js';
 import { AgentDriver, DEMO_AGENT, type LobbySocket, type RoomSocket } from './host-agent.js';
-import { cspViolations, journey, watchCsp, widget } from './host-journey.js';
+import { cspViolations, journey, ownAddress, watchCsp, widget } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 
 const baseUrl = inject('baseUrl');
@@ -100,6 +100,7 @@ describe.sequential('the visitor journey in <parley-chat>', () => {
     lobby = await agent.beAvailable('demo');
     visitor = await launchBrowser();
     await watchCsp(visitor.page);
+    await ownAddress(visitor.page);
     await fakeNotifications(visitor.page);
     visitor.page.on('request', (r) => {
       if (r.method() === 'POST') uploads.push(r.url());
@@ -183,18 +184,22 @@ describe.sequential('the visitor journey in <parley-chat>', () => {
     await waitForHidden(typing);
   });
 
-  step('sent and read ticks: ✓ once stored, ✓✓ once the agent has read it', async () => {
+  step('Shift+Enter breaks a line, Enter sends; ticks: ✓ once stored, ✓✓ once the agent has read it', async () => {
     const composer = chat().getByRole('textbox', { name: 'Message', exact: true });
     await composer.fill('Also, my username is vera.v');
+    await composer.press('Shift+Enter');
+    await composer.pressSequentially('and my company is Vera Oy');
     await composer.press('Enter');
-    await waitForText(log(), 'Also, my username is vera.v');
+    await waitForTexts(log(), ['Also, my username is vera.v', 'and my company is Vera Oy']);
+    expect(await composer.inputValue()).toBe('');
     const sent = log().getByRole('img', { name: 'Sent', exact: true });
     await expect.poll(() => sent.count(), { timeout: LIVE_MS }).toBe(2);
     expect(await log().getByRole('img', { name: 'Read', exact: true }).count()).toBe(0);
 
-    const mine = (await room.waitFor((f) => f.type === 'message' && f.message.body === 'Also, my username is vera.v', 'the message')) as {
-      message: Message;
-    };
+    const mine = (await room.waitFor(
+      (f) => f.type === 'message' && f.message.body === 'Also, my username is vera.v\nand my company is Vera Oy',
+      'the two-line message',
+    )) as { message: Message };
     room.send({ type: 'read', seq: mine.message.seq });
     await expect.poll(() => log().getByRole('img', { name: 'Read', exact: true }).count(), { timeout: LIVE_MS }).toBe(2);
     expect(await sent.count()).toBe(0);

@@ -39,7 +39,7 @@ describe.sequential('locales', () => {
     await host?.close();
   });
 
-  step('every locale has every string, each its own', () => {
+  step('every locale has every string, each its own', async () => {
     const keys = Object.keys(en).sort();
     for (const [locale, strings] of Object.entries(dictionaries)) {
       expect(Object.keys(strings).sort(), locale).toEqual(keys);

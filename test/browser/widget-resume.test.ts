@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Message } from '../../protocol/frames';
 import { launchBrowser, saveScreenshot, waitForHidden, waitForText, waitForTexts, waitForVisible, type BrowserSession } from './browser.js';
 import { AgentDriver, type LobbySocket, type RoomSocket } from './host-agent.js';
-import { journey, widget } from './host-journey.js';
+import { journey, ownAddress, widget } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 import { startProxy, type ParleyProxy } from './host-proxy.js';
 
@@ -40,6 +40,7 @@ describe.sequential('resume and reconnect', () => {
     agent = await AgentDriver.signIn(baseUrl);
     lobby = await agent.beAvailable('demo');
     visitor = await launchBrowser();
+    await ownAddress(visitor.page);
     url = host.embed('/resume', { parleyOrigin: proxy.origin, attributes: { channel: 'demo' } });
   });
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { launchBrowser, saveScreenshot, waitForText, waitForVisible, type BrowserSession } from './browser.js';
 import { AgentDriver, identityHash, type LobbySocket } from './host-agent.js';
-import { journey, widget } from './host-journey.js';
+import { journey, ownAddress, widget } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 
 const baseUrl = inject('baseUrl');
@@ -50,6 +50,7 @@ describe.sequential("a signed-in customer's threads", () => {
     signedPage = host.embed('/signed', { parleyOrigin: baseUrl, attributes });
     host.embed('/forged', { parleyOrigin: baseUrl, attributes: { ...attributes, 'user-hash': '0'.repeat(64) } });
     laptop = await launchBrowser();
+    await ownAddress(laptop.page);
   });
 
   afterAll(async () => {
@@ -95,6 +96,7 @@ describe.sequential("a signed-in customer's threads", () => {
 
   step('on another device the same customer finds both threads and their history', async () => {
     phone = await launchBrowser({ viewport: { width: 390, height: 760 } });
+    await ownAddress(phone.page);
     await phone.page.goto(signedPage);
     const chat = chatOn(phone);
     await waitForVisible(chat.getByRole('button', { name: 'Open chat', exact: true })).then((b) => b.click());
@@ -110,6 +112,7 @@ describe.sequential("a signed-in customer's threads", () => {
 
   step('an identity whose hash does not verify is ignored: no threads, and nothing joins the real ones', async () => {
     stranger = await launchBrowser();
+    await ownAddress(stranger.page);
     await stranger.page.goto(`${host.origin}/forged`);
     const chat = chatOn(stranger);
     await waitForVisible(chat.getByRole('button', { name: 'Open chat', exact: true })).then((b) => b.click());

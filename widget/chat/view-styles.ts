@@ -102,6 +102,10 @@ export const viewStyles = css`
     outline: 3px solid var(--parley-focus, #ffbf47);
     outline-offset: 1px;
   }
+  /* Headings and notices take focus only to be read out at the start of a step. */
+  [tabindex="-1"]:focus-visible {
+    outline: none;
+  }
   .notice {
     padding: 10px 12px;
     border-radius: 10px;
