@@ -120,7 +120,7 @@ export async function workspaceState(workspaceId: string): Promise<WorkspaceStat
   const listed = await env.FILES.list({ prefix: `${workspaceId}/` });
   const ids = (rows.conversations as { id: string }[]).map((c) => c.id);
   const snapshots = await Promise.all(ids.map((id) => roomFor(env, id).snapshot().catch(() => "gone")));
-  return { rows, files: listed.objects.map((o) => `${o.key}:${o.size}`), rooms: Object.fromEntries(ids.map((id, i) => [id, snapshots[i]])) };
+  return { rows, files: listed.objects.map((o) => `${o.key}:${o.size}:${o.etag}`), rooms: Object.fromEntries(ids.map((id, i) => [id, snapshots[i]])) };
 }
 
 /**
