@@ -3,7 +3,7 @@
 // room's alarm, not the browser, keeps the time). Also: a channel limited to certain origins
 // refuses pages elsewhere.
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
-import { launchBrowser, saveScreenshot, waitForHidden, waitForText, waitForVisible, type BrowserSession } from './browser.js';
+import { launchBrowser, saveScreenshot, waitForHidden, waitForText, waitForTexts, waitForVisible, type BrowserSession } from './browser.js';
 import { AgentDriver, type LobbySocket, type RoomSocket } from './host-agent.js';
 import { journey, ownAddress, widget } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
@@ -66,7 +66,7 @@ describe.sequential('idle chats close, with a warning first', () => {
     await agent.accept(lobby, entry.conversationId);
     room = await agent.join(entry.conversationId);
     room.send({ type: 'send', clientId: `idle-answer-${run}`, body: 'Yes, since Monday.' });
-    await waitForText(chat().getByRole('log'), 'Yes, since Monday.', LIVE_MS);
+    await waitForTexts(chat().getByRole('log'), ['Is my tax card updated?', 'Yes, since Monday.'], { timeout: LIVE_MS });
     await waitForText(warning(), 'This chat closes at', LIVE_MS);
     await saveScreenshot(visitor.page, 'widget-idle-warning');
   });

@@ -167,6 +167,9 @@ export class ConversationSocket {
         for (const p of this.pending.values()) this.write({ type: "send", ...p });
         return this.on.state("online");
       case "message":
+        // Until the history is in, a live message would jump the seq past the ones still to come
+        // (and they would be dropped as already seen); the history brings it anyway.
+        if (!this.caughtUp) return;
         return this.accept(frame.message);
       case "ack": {
         const p = this.pending.get(frame.clientId);
