@@ -40,7 +40,9 @@ export function validateContact(input: ContactInput, channel: PublicChannel): Fi
 export function fieldErrorsFrom(err: unknown): FieldErrors {
   if (!(err instanceof RequestError)) return { form: { key: "networkError" } };
   if (err.status === 429) {
-    return { form: { key: "rateLimited", vars: { minutes: Math.max(1, Math.ceil((err.retryAfter ?? 60) / 60)) } } };
+    return err.retryAfter === null
+      ? { form: { key: "rateLimitedLater" } }
+      : { form: { key: "rateLimited", vars: { minutes: Math.max(1, Math.ceil(err.retryAfter / 60)) } } };
   }
   if (err.code === "email_undeliverable") return { email: { key: "emailUndeliverable" } };
   const path = /^([\w.]+): /.exec(err.message)?.[1] ?? "";

@@ -6,6 +6,7 @@ export const da: Strings = {
   loading: "Indlæser…",
   networkError: "Kunne ikke få forbindelse til chattjenesten. Tjek forbindelsen, og prøv igen.",
   rateLimited: "For mange forsøg. Prøv igen om {minutes} min.",
+  rateLimitedLater: "For mange forsøg. Prøv igen senere.",
 
   name: "Navn",
   email: "E-mail",

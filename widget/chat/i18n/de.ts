@@ -6,6 +6,7 @@ export const de: Strings = {
   loading: "Wird geladen…",
   networkError: "Der Chat-Dienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
   rateLimited: "Zu viele Versuche. Bitte versuchen Sie es in {minutes} Min. erneut.",
+  rateLimitedLater: "Zu viele Versuche. Bitte versuchen Sie es später erneut.",
 
   name: "Name",
   email: "E-Mail",

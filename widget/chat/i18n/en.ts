@@ -10,6 +10,7 @@ export const en = {
   loading: "Loading…",
   networkError: "Could not reach the chat service. Check your connection and try again.",
   rateLimited: "Too many attempts. Please try again in {minutes} min.",
+  rateLimitedLater: "Too many attempts. Please try again later.",
 
   name: "Name",
   email: "Email",

@@ -6,6 +6,7 @@ export const fi: Strings = {
   loading: "Ladataan…",
   networkError: "Chat-palveluun ei saatu yhteyttä. Tarkista yhteys ja yritä uudelleen.",
   rateLimited: "Liian monta yritystä. Yritä uudelleen {minutes} min kuluttua.",
+  rateLimitedLater: "Liian monta yritystä. Yritä myöhemmin uudelleen.",
 
   name: "Nimi",
   email: "Sähköposti",

@@ -6,6 +6,7 @@ export const it: Strings = {
   loading: "Caricamento…",
   networkError: "Impossibile raggiungere il servizio di chat. Controlla la connessione e riprova.",
   rateLimited: "Troppi tentativi. Riprova tra {minutes} min.",
+  rateLimitedLater: "Troppi tentativi. Riprova più tardi.",
 
   name: "Nome",
   email: "Email",

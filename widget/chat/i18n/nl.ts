@@ -6,6 +6,7 @@ export const nl: Strings = {
   loading: "Laden…",
   networkError: "De chatdienst is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.",
   rateLimited: "Te veel pogingen. Probeer het over {minutes} min. opnieuw.",
+  rateLimitedLater: "Te veel pogingen. Probeer het later opnieuw.",
 
   name: "Naam",
   email: "E-mail",

@@ -6,6 +6,7 @@ export const no: Strings = {
   loading: "Laster…",
   networkError: "Fikk ikke kontakt med chattetjenesten. Sjekk tilkoblingen og prøv igjen.",
   rateLimited: "For mange forsøk. Prøv igjen om {minutes} min.",
+  rateLimitedLater: "For mange forsøk. Prøv igjen senere.",
 
   name: "Navn",
   email: "E-post",

@@ -6,6 +6,7 @@ export const sv: Strings = {
   loading: "Laddar…",
   networkError: "Det gick inte att nå chattjänsten. Kontrollera anslutningen och försök igen.",
   rateLimited: "För många försök. Försök igen om {minutes} min.",
+  rateLimitedLater: "För många försök. Försök igen senare.",
 
   name: "Namn",
   email: "E-post",
