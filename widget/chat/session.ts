@@ -45,7 +45,7 @@ export class VisitorSession extends EventTarget {
 
   private strings: Strings | null = null;
   private readonly storageKey: string;
-  private visitor: StoredVisitor;
+  private readonly visitor: StoredVisitor;
   private readonly summaries = new Map<string, ConversationSummary>();
   private viewing = false;
   private reportedUnread = 0;
