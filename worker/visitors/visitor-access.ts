@@ -14,6 +14,8 @@ export function allowOrigin(c: Context<AppEnv>, channel: Channel): void {
   if (origin) {
     c.header("Access-Control-Allow-Origin", origin);
     c.header("Vary", "Origin");
+    // So the widget can tell the visitor how long a rate limit lasts.
+    c.header("Access-Control-Expose-Headers", "Retry-After");
   }
 }
 
