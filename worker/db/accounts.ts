@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AccountContact, AccountDetail, AccountSummary } from "../../protocol/console";
-import { ftsQuery } from "./console-search";
+import { ftsQuery } from "./fts-query";
 import { newId } from "./ids";
 
 const summaryRow = z.object({

@@ -1,20 +1,11 @@
 import { z } from "zod";
 import type { Faq } from "../../protocol/api";
+import { ftsQuery } from "./fts-query";
 
 const faqRow = z.object({ id: z.string(), question: z.string(), answer: z.string() });
 
-/**
- * Turns free text into an FTS5 query that cannot be malformed: each word quoted, any may match,
- * so punctuation or FTS operators typed by a visitor are just words.
- */
-export function ftsQuery(text: string): string | null {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [];
-  const unique = [...new Set(words)].slice(0, 12);
-  return unique.length ? unique.map((w) => `"${w}"*`).join(" OR ") : null;
-}
-
 export async function searchFaqs(db: D1Database, workspaceId: string, channelId: string, text: string, limit = 3): Promise<Faq[]> {
-  const match = ftsQuery(text);
+  const match = ftsQuery(text, "any");
   if (!match) return [];
   const { results } = await db
     .prepare(

@@ -3,7 +3,7 @@ import type { ConsoleInboxQuery, ConversationDetail, InboxConversation } from ".
 import { attention } from "../../protocol/console";
 import { locale } from "../../protocol/channel";
 import { conversationStatus } from "../../protocol/frames";
-import { ftsQuery } from "./console-search";
+import { ftsQuery } from "./fts-query";
 
 const inboxRow = z.object({
   id: z.string(),
