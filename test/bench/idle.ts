@@ -1,0 +1,46 @@
+import { sleep } from "./dev-server.ts";
+import type { Pair } from "./load.ts";
+import type { MemorySampler } from "./proc.ts";
+import { mb } from "./stats.ts";
+import { closePairs, type ConnectStats } from "./targets.ts";
+
+export type IdleResult = {
+  target: string;
+  conversations: number;
+  /** Server memory before the idle conversations were opened. */
+  baselineMb: number | null;
+  /** Right after the last socket opened. */
+  openedMb: number | null;
+  /** After `settleS` seconds with every socket open and nothing said: hibernation should have evicted the rooms. */
+  settledMb: number | null;
+  settleS: number;
+  /** (settled − baseline) ÷ conversations. */
+  perConversationKb: number | null;
+  connect: ConnectStats;
+};
+
+/** Opens `count` conversations with both sockets, lets them sit, and reads the server's memory. */
+export async function measureIdle(
+  target: string,
+  sampler: MemorySampler,
+  count: number,
+  settleS: number,
+  open: (count: number) => Promise<{ pairs: Pair[]; stats: ConnectStats }>,
+): Promise<IdleResult> {
+  const baseline = sampler.sample();
+  const { pairs, stats } = await open(count);
+  const opened = sampler.sample();
+  await sleep(settleS * 1000);
+  const settled = sampler.sample();
+  closePairs(pairs);
+  return {
+    target,
+    conversations: count,
+    baselineMb: mb(baseline),
+    openedMb: mb(opened),
+    settledMb: mb(settled),
+    settleS,
+    perConversationKb: count > 0 ? Number(((settled - baseline) / 1024 / count).toFixed(1)) : null,
+    connect: stats,
+  };
+}

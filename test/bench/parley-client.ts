@@ -1,0 +1,122 @@
+import type { StartConversationResponse } from "../../protocol/api.ts";
+import type { ReadyFrame } from "./frames.ts";
+import { openSocket, waitFor, type Socket } from "./ws-client.ts";
+
+/** The demo workspace that scripts/seed-local.mjs creates. */
+export const DEMO = {
+  email: "demo@parley.test",
+  password: "parley-demo",
+  channelKey: "demo",
+  channelId: "ch_demo",
+  apiKey: "demo-api-key",
+} as const;
+
+let addresses = 0;
+/**
+ * A new client address for every visitor: wrangler dev passes `cf-connecting-ip` through, and
+ * the start limit (6 conversations per 12 hours) counts per address.
+ */
+export function nextAddress(): string {
+  const n = ++addresses;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+export const wsUrl = (baseUrl: string, path: string) => `${baseUrl.replace(/^http/, "ws")}${path}`;
+
+async function json<T>(response: Response, what: string): Promise<T> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${what}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Runs `fn` over `items` with at most `limit` calls at a time; results keep the items' order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** The demo agent, signed in, with "Available for chat" on in the demo channel's lobby. */
+export class Agent {
+  readonly baseUrl: string;
+  readonly cookie: string;
+  private readonly lobby: Socket;
+
+  private constructor(baseUrl: string, cookie: string, lobby: Socket) {
+    this.baseUrl = baseUrl;
+    this.cookie = cookie;
+    this.lobby = lobby;
+  }
+
+  static async signIn(baseUrl: string): Promise<Agent> {
+    const response = await fetch(`${baseUrl}/api/console/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": nextAddress() },
+      body: JSON.stringify({ email: DEMO.email, password: DEMO.password }),
+    });
+    await json(response, "sign-in");
+    const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const lobby = await openSocket(wsUrl(baseUrl, `/api/console/channels/${DEMO.channelId}/lobby`), { cookie });
+    lobby.send({ type: "availability", available: true });
+    await waitFor(lobby, (f) => (f.type === "lobby" && f.available ? true : undefined));
+    return new Agent(baseUrl, cookie, lobby);
+  }
+
+  /** Takes a queued conversation; resolves once the lobby says it is ours. */
+  async accept(conversationId: string): Promise<void> {
+    const outcome = waitFor(this.lobby, (f) => {
+      if (f.type === "accepted" && f.conversationId === conversationId) return "ok";
+      if (f.type === "error" && "conversationId" in f && f.conversationId === conversationId) return `${f.code}: ${f.message}`;
+      return undefined;
+    });
+    this.lobby.send({ type: "accept", conversationId });
+    const result = await outcome;
+    if (result !== "ok") throw new Error(`accept ${conversationId}: ${result}`);
+  }
+
+  /** Opens this agent's socket on a conversation and waits for its `ready`. */
+  async connect(conversationId: string): Promise<{ socket: Socket; ready: ReadyFrame; readyMs: number }> {
+    return connectRoom(wsUrl(this.baseUrl, `/api/console/conversations/${conversationId}/socket`), { cookie: this.cookie });
+  }
+
+  close(): void {
+    this.lobby.close();
+  }
+}
+
+export type StartedConversation = { id: string; token: string; startMs: number };
+
+/** A visitor starts a chat from the widget, as a new client address; the agent accepts it. */
+export async function startConversation(agent: Agent, tag: string): Promise<StartedConversation> {
+  const started = performance.now();
+  const response = await fetch(`${agent.baseUrl}/api/widget/channels/${DEMO.channelKey}/conversations`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": nextAddress() },
+    body: JSON.stringify({
+      name: `Visitor ${tag}`,
+      email: `visitor-${tag}@example.com`,
+      message: { clientId: `start-${tag}`, body: `Hello, this is visitor ${tag}` },
+    }),
+  });
+  const { conversation, token } = await json<StartConversationResponse>(response, "start conversation");
+  await agent.accept(conversation.id);
+  return { id: conversation.id, token, startMs: performance.now() - started };
+}
+
+export function connectVisitor(baseUrl: string, conversation: { id: string; token: string }) {
+  return connectRoom(wsUrl(baseUrl, `/api/widget/conversations/${conversation.id}/socket?token=${encodeURIComponent(conversation.token)}`), {});
+}
+
+async function connectRoom(url: string, headers: Record<string, string>) {
+  const started = performance.now();
+  const socket = await openSocket(url, headers);
+  const ready = await waitFor(socket, (f) => (f.type === "ready" ? f : undefined));
+  return { socket, ready, readyMs: performance.now() - started };
+}
