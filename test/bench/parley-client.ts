@@ -83,7 +83,11 @@ export class Agent {
 
   /** Opens this agent's socket on a conversation and waits for its `ready`. */
   async connect(conversationId: string): Promise<{ socket: Socket; ready: ReadyFrame; readyMs: number }> {
-    return connectRoom(wsUrl(this.baseUrl, `/api/console/conversations/${conversationId}/socket`), { cookie: this.cookie });
+    return connectRoom(this.socketUrl(conversationId), { cookie: this.cookie });
+  }
+
+  socketUrl(conversationId: string): string {
+    return wsUrl(this.baseUrl, `/api/console/conversations/${conversationId}/socket`);
   }
 
   close(): void {
@@ -110,8 +114,11 @@ export async function startConversation(agent: Agent, tag: string): Promise<Star
   return { id: conversation.id, token, startMs: performance.now() - started };
 }
 
+export const visitorSocketUrl = (baseUrl: string, conversation: { id: string; token: string }) =>
+  wsUrl(baseUrl, `/api/widget/conversations/${conversation.id}/socket?token=${encodeURIComponent(conversation.token)}`);
+
 export function connectVisitor(baseUrl: string, conversation: { id: string; token: string }) {
-  return connectRoom(wsUrl(baseUrl, `/api/widget/conversations/${conversation.id}/socket?token=${encodeURIComponent(conversation.token)}`), {});
+  return connectRoom(visitorSocketUrl(baseUrl, conversation), {});
 }
 
 async function connectRoom(url: string, headers: Record<string, string>) {
