@@ -66,14 +66,14 @@ export async function watchForXss(page: Page): Promise<XssWatch> {
   return watch;
 }
 
-/** Takes Parley's CSP off its pages, so the test proves escaping alone keeps payloads inert. */
-export async function withoutCsp(page: Page, origin: string): Promise<void> {
-  await page.route(`${origin}/console*`, async (route) => {
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers['content-security-policy'];
-    await route.fulfill({ response, headers });
-  });
+/**
+ * Has Chromium ignore Content-Security-Policy on this page (as Playwright's bypassCSP does), so a
+ * test proves escaping alone keeps payloads inert. Serving the page without the header instead
+ * would cost it its local address space, and with it the console's sockets.
+ */
+export async function withoutCsp(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setBypassCSP', { enabled: true });
 }
 
 /**
@@ -107,7 +107,7 @@ export function plantedMarkup(page: Page): Promise<string[]> {
   }, XSS_MARKERS);
 }
 
-/** All text under `selector` (the first match), shadow roots included, with whitespace collapsed. */
+/** All text under the first element matching `selector` (searched through shadow roots too), shadow roots included, whitespace collapsed. */
 export function shownText(page: Page, selector: string): Promise<string> {
   return page.evaluate((sel) => {
     const parts: string[] = [];
@@ -118,7 +118,16 @@ export function shownText(page: Page, selector: string): Promise<string> {
       if (node instanceof Element && node.shadowRoot) walk(node.shadowRoot);
       for (const child of Array.from(node.childNodes)) walk(child);
     };
-    const root = document.querySelector(sel);
+    const find = (root: Document | ShadowRoot): Element | null => {
+      const here = root.querySelector(sel);
+      if (here) return here;
+      for (const el of Array.from(root.querySelectorAll('*'))) {
+        const inside = el.shadowRoot && find(el.shadowRoot);
+        if (inside) return inside;
+      }
+      return null;
+    };
+    const root = find(document);
     if (root) walk(root);
     return parts.join('').replace(/\s+/g, ' ').trim();
   }, selector);
