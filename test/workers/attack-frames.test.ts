@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClientFrame, ErrorCode, ServerFrame } from "../../protocol/frames";
-import { agentOnline, createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
+import { agentOnline, BASE, createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
+import { expectRefusal, send, workspaceState } from "./attack-helpers";
 import { acceptedConversation, frameAfter, liveConversation, newClientId, settled, silenceRooms, type RoomSocket } from "./room-helpers";
 
 afterEach(silenceRooms);
@@ -131,5 +132,25 @@ describe("a socket speaks only as its own principal", () => {
     expect(visitor.frames.filter((f: ServerFrame) => f.type === "status")).toEqual([]);
     const agentSocket = await TestSocket.agent(waiting.conversation.id, await signIn(victim));
     expect(agentSocket.ofType("ready")[0]).toMatchObject({ status: "queued", agent: null });
+  });
+
+  it("deleting a conversation closes its sockets, and its token replayed later opens nothing", async () => {
+    const ws = await createWorkspace();
+    const { conversation, token } = await startConversation(ws, "Forget me");
+    const visitor = await TestSocket.visitor(conversation.id, token);
+    const closed = new Promise<number>((resolve) => visitor.ws.addEventListener("close", (e) => resolve(e.code)));
+    const cookie = await signIn(ws);
+    expect((await send("DELETE", `/api/console/conversations/${conversation.id}`, { cookie, origin: BASE })).status).toBe(204);
+    expect(await closed).toBe(4404);
+    const t = `token=${encodeURIComponent(token)}`;
+    for (const [method, path, headers, body] of [
+      ["GET", `/api/widget/conversations/${conversation.id}/socket?${t}`, { upgrade: "websocket" }, undefined],
+      ["POST", `/api/widget/conversations/${conversation.id}/attachments?${t}`, { "content-type": "text/plain", "x-parley-client-id": crypto.randomUUID(), "x-parley-filename": "x.txt" }, "x"],
+      ["GET", `/api/attachments/${conversation.id}/att_any?${t}`, {}, undefined],
+    ] as const) {
+      await expectRefusal(await send(method, path, headers, body), [404], `${method} ${path}`);
+    }
+    const { rows, files } = await workspaceState(ws.workspaceId);
+    expect({ conversations: rows.conversations, messages: rows.messages, attachments: rows.attachments, files }).toEqual({ conversations: [], messages: [], attachments: [], files: [] });
   });
 });
