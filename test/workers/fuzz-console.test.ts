@@ -6,7 +6,7 @@ import { BASE, createWorkspace, signIn, startConversation } from "./fixtures";
 import { bodyFor, hostileId, queryFor, type RawBody } from "./fuzz-inputs";
 import { expectHarmless, send, settledState, workspaceState } from "./attack-helpers";
 
-const RUNS = { bodies: 100, queries: 50 };
+const RUNS = { bodies: 75, queries: 40 };
 const used: string[] = [];
 
 afterAll(async () => {

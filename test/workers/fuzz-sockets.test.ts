@@ -8,7 +8,7 @@ import { brokenJson, hostileNumber, hostileString, hostileValue, mutated } from 
 import { acceptedConversation, frameAfter, settled, silenceRooms, type RoomSocket } from "./room-helpers";
 import { prototypeIntact } from "./attack-helpers";
 
-const RUNS = { room: 80, lobby: 50 };
+const RUNS = { room: 60, edges: 30, lobby: 40 };
 
 afterAll(silenceRooms);
 
@@ -102,7 +102,7 @@ describe("room sockets under random and malicious frames", () => {
         expect(errors.map((e) => e.code), JSON.stringify(frame)).toEqual(refused ? ["bad_frame"] : []);
         expect((await live.room.snapshot()).lastSeq).toBe(lastSeq);
       }),
-      { numRuns: 30 },
+      { numRuns: RUNS.edges },
     );
   }, 60_000);
 });

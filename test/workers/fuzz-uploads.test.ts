@@ -5,7 +5,7 @@ import { BASE, createWorkspace, signIn, startConversation } from "./fixtures";
 import { encode, hostileString } from "./fuzz-inputs";
 import { expectHarmless, expectRefusal, send, settledState, workspaceState } from "./attack-helpers";
 
-const RUNS = 60;
+const RUNS = 50;
 const MAX_BYTES = 2048;
 const ascii = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
 

@@ -6,7 +6,7 @@ import { bodyFor, encode, hostileId, hostileString, queryFor } from "./fuzz-inpu
 import { expectHarmless, identityHash, send, USER_ID, workspaceState } from "./attack-helpers";
 
 const IDENTITY_SECRET = "victim-identity-secret";
-const RUNS = { bodies: 100, paths: 50 };
+const RUNS = { bodies: 75, paths: 40 };
 
 describe("the widget API under random and malicious input", () => {
   const used: Workspace[] = [];

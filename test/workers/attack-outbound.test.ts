@@ -1,11 +1,20 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { LOCALES } from "../../protocol/limits";
 import { app } from "../../worker/app";
+import type { EmailRequest } from "../../worker/email/email-request";
+import { renderEmail } from "../../worker/email/templates";
 import { HttpError } from "../../worker/http/errors";
 import { checkWebhookUrl } from "../../worker/webhooks/url-policy";
+import { XSS_PAYLOADS } from "../browser/xss-corpus";
 import { BASE, createWorkspace, type Workspace } from "./fixtures";
 import { expectRefusal, send } from "./attack-helpers";
+
+/**
+ * What Parley sends out must not be turned against others: webhooks must not reach into private
+ * networks (SSRF), and emails must carry visitors' words as text, never as markup.
+ */
 
 /** Where a webhook must never go from production: back into Parley's own or a private network. */
 const INTERNAL = [
@@ -134,5 +143,60 @@ describe("registering a webhook through the API", () => {
     expect(await webhookCount(ws)).toBe(0);
     expect((await inProduction(ws, "https://hooks.example.com/parley")).status).toBe(201);
     expect(await webhookCount(ws)).toBe(1);
+  });
+});
+
+/** The only markup an email's HTML part is built from; a payload's own tags would show up as others. */
+const TEMPLATE_TAGS = new Set(["<p>", "</p>", "<ul>", "</ul>", "<li>", "</li>", "<blockquote>", "</blockquote>"]);
+
+function strayMarkup(html: string): string[] {
+  const tags = html.match(/<[^>]*>?/g) ?? [];
+  return tags.filter((t) => !TEMPLATE_TAGS.has(t));
+}
+
+const decode = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, "")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#39;", "'")
+    .replaceAll("&amp;", "&");
+
+function requests(p: string): EmailRequest[] {
+  return [
+    { template: "transcript", data: { conversationId: "cv_x", subject: p, lines: [{ author: p, body: p, createdAt: 0 }] } },
+    { template: "survey", data: { conversationId: "cv_x", subject: p, contactName: p } },
+    { template: "ticket_receipt", data: { reference: "T-1001", question: p, contactName: p } },
+    { template: "notification", data: { conversationId: "cv_x", subject: p, from: p, body: p } },
+    { template: "admin_alert", data: { conversationId: null, subject: p, text: p } },
+  ];
+}
+
+describe("XSS payloads in emails", () => {
+  it("every template in every language escapes every payload in its HTML part, which still says it in words", () => {
+    for (const locale of LOCALES) {
+      for (const payload of XSS_PAYLOADS) {
+        for (const request of requests(payload)) {
+          const { html } = renderEmail(locale, request);
+          const what = `${locale} ${request.template} ${payload}`;
+          expect(strayMarkup(html), what).toEqual([]);
+          expect(decode(html), what).toContain(payload);
+        }
+      }
+    }
+  });
+
+  it("a ticket's hostile question and name reach the outbox escaped, through the whole API", async () => {
+    const ws = await createWorkspace();
+    const payloads = XSS_PAYLOADS.slice(0, 10);
+    for (const p of payloads) {
+      const res = await send("POST", "/api/v1/tickets", { authorization: `Bearer ${ws.apiKey}` }, { contact: { name: p.slice(0, 120), email: "t@example.com" }, question: p });
+      expect(res.status).toBe(201);
+    }
+    const { results } = await env.DB.prepare("SELECT html_body FROM email_outbox WHERE workspace_id = ?").bind(ws.workspaceId).all<{ html_body: string }>();
+    expect(results).toHaveLength(payloads.length);
+    for (const { html_body } of results) expect(strayMarkup(html_body), html_body).toEqual([]);
+    expect(results.map((r) => decode(r.html_body)).join("\n")).toContain(payloads[1]);
   });
 });
