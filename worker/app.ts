@@ -21,6 +21,7 @@ app.route("/api/attachments", attachmentRoutes);
 app.route("/hooks", hookRoutes);
 app.route("/", pageRoutes);
 
+app.all("/hooks/*", (c) => c.json({ error: { code: "not_found", message: "no such hook; POST to the URL you were given" } }, 404));
 app.all("/api/*", (c) => c.json({ error: { code: "not_found", message: `no route ${c.req.method} ${c.req.path}` } }, 404));
 app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
 

@@ -78,9 +78,8 @@ describe("webhook URLs in production (checkWebhookUrl with production = true)", 
     expect(refusal(url, true)).toBeNull();
   });
 
-  // BUG: a fully qualified name with its trailing dot ("localhost.", "x.internal.") is the same
-  // host, but isPrivateHost compares the name as written, so it is let through in production.
-  it.fails.each(["https://localhost./hook", "https://db.internal./hook", "https://printer.local./hook"])(
+  // A fully qualified name with its trailing dot ("localhost.", "x.internal.") is the same host.
+  it.each(["https://localhost./hook", "https://db.internal./hook", "https://printer.local./hook"])(
     "refuses %s, a local name written with its trailing dot",
     (url) => {
       expect(refusal(url, true)).toBe("url: must be a public host, not a private or local address");

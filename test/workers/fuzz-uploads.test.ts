@@ -74,10 +74,7 @@ describe("uploads under random and malicious input", () => {
     expect(await workspaceState(t.ws.workspaceId)).toEqual(before);
   });
 
-  // BUG: the widget's upload route stores the bytes in R2 and records the attachment in D1 before
-  // the room refuses the message of an ended conversation, so the refused file stays behind (and
-  // is listed in the console's Files). The console's route checks the status first.
-  it.fails("a visitor's file for an ended chat is refused with 409, and nothing is kept", async () => {
+  it("a visitor's file for an ended chat is refused with 409, and nothing is kept", async () => {
     const t = await uploadTarget();
     expect((await send("POST", `/api/console/conversations/${t.conversationId}/end`, t.agent.headers)).status).toBe(204);
     const before = await settledState(t.ws.workspaceId);
@@ -86,10 +83,9 @@ describe("uploads under random and malicious input", () => {
     expect(await workspaceState(t.ws.workspaceId)).toEqual(before);
   });
 
-  // BUG: an attachment's id (and R2 key) comes from the conversation and the message's clientId,
-  // which both parties see; an upload with the other author's clientId overwrites that author's
-  // bytes in R2 before the room refuses the message, so a visitor can swap the file an agent sent.
-  it.fails("an upload reusing the other author's clientId is refused and leaves their file as it was", async () => {
+  // Both parties see every clientId: reusing the other author's must neither store a message nor
+  // touch the file that author sent.
+  it("an upload reusing the other author's clientId is refused and leaves their file as it was", async () => {
     const t = await uploadTarget();
     const clientId = crypto.randomUUID();
     const sent = await send("POST", t.agent.path, { ...t.agent.headers, "content-type": "text/plain", "x-parley-filename": "invoice.txt", "x-parley-client-id": clientId }, "the agent's invoice");

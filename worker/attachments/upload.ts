@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { ChannelConfig } from "../../protocol/channel";
-import { clientId as clientIdSchema, type Attachment } from "../../protocol/frames";
+import { clientId as clientIdSchema, type Attachment, type Author, type Message } from "../../protocol/frames";
 import type { AppEnv } from "../app-env";
 import { sha256Hex } from "../auth/encoding";
-import { recordAttachment } from "../db/attachments";
+import { forgetAttachment, recordAttachment } from "../db/attachments";
 import { HttpError } from "../http/errors";
 import { parseWith } from "../http/validate";
+import { roomFor } from "../rooms";
 
 const uploadHeaders = z.object({
   clientId: clientIdSchema,
@@ -52,7 +53,8 @@ export async function storeUpload(
   if (bytes.byteLength > target.limits.maxBytes) throw tooLarge();
   if (bytes.byteLength === 0) throw new HttpError(400, "invalid_request", "the file is empty");
 
-  const id = `att_${(await sha256Hex(`${target.conversationId}:${h.clientId}`)).slice(0, 24)}`;
+  // The uploader is part of the id, so nobody can overwrite another author's file by reusing its clientId.
+  const id = `att_${(await sha256Hex(`${target.conversationId}:${target.uploadedBy}:${h.clientId}`)).slice(0, 24)}`;
   const key = `${target.workspaceId}/${target.conversationId}/${id}`;
   await c.env.FILES.put(key, bytes, { httpMetadata: { contentType } });
   await recordAttachment(c.env.DB, {
@@ -75,6 +77,28 @@ export async function storeUpload(
       url: `/api/attachments/${target.conversationId}/${id}`,
     },
   };
+}
+
+/**
+ * An upload from a visitor or an agent: stored, then posted to the room as a message. If the room
+ * refuses it (the chat ended meanwhile, the clientId is someone else's), the stored file is removed
+ * again, so no file outlives its refusal.
+ */
+export async function postUpload(
+  c: Context<AppEnv>,
+  target: { workspaceId: string; conversationId: string; limits: ChannelConfig["attachments"]; author: Author },
+): Promise<Message> {
+  const room = roomFor(c.env, target.conversationId);
+  // Checked before the bytes are stored, so an ended chat does not even take them in.
+  if ((await room.snapshot()).status === "ended") throw new HttpError(409, "conversation_ended", "this conversation has ended");
+  const uploadedBy = target.author.type === "agent" ? "agent" : "visitor";
+  const { clientId, attachment } = await storeUpload(c, { ...target, uploadedBy });
+  const posted = await room.post(target.author, clientId, "", attachment);
+  if (posted.ok) return posted.message;
+  const key = `${target.workspaceId}/${target.conversationId}/${attachment.id}`;
+  await c.env.FILES.delete(key);
+  await forgetAttachment(c.env.DB, target.workspaceId, target.conversationId, attachment.id);
+  throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
 }
 
 /** Images that cannot carry script are shown inline; everything else downloads, sandboxed. */

@@ -38,3 +38,11 @@ export async function findAttachment(db: D1Database, workspaceId: string, conver
     .first();
   return row ? attachmentRow.parse(row) : null;
 }
+
+/** Removes the record of a file that was stored but never became part of a message. */
+export async function forgetAttachment(db: D1Database, workspaceId: string, conversationId: string, id: string): Promise<void> {
+  await db
+    .prepare("DELETE FROM attachments WHERE workspace_id = ? AND conversation_id = ? AND id = ?")
+    .bind(workspaceId, conversationId, id)
+    .run();
+}

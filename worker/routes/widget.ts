@@ -13,7 +13,7 @@ import { HttpError } from "../http/errors";
 import { clientAddress, enforceLimit, LIMITS } from "../http/rate-limit";
 import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket, roomFor } from "../rooms";
-import { storeUpload } from "../attachments/upload";
+import { postUpload } from "../attachments/upload";
 import { checkEmailDomain } from "../visitors/email-domain";
 import { createTicketFor } from "../visitors/tickets";
 import { checkMessageLength, checkPreChat } from "../visitors/prechat";
@@ -164,18 +164,11 @@ widgetRoutes.get("/conversations/:id/socket", async (c) => {
 
 widgetRoutes.post("/conversations/:id/attachments", async (c) => {
   const { channel, conversation, workspaceId } = await conversationForVisitor(c, c.req.param("id"));
-  const { clientId, attachment } = await storeUpload(c, {
+  const message = await postUpload(c, {
     workspaceId,
     conversationId: conversation.id,
     limits: channel.config.attachments,
-    uploadedBy: "visitor",
+    author: { type: "visitor", id: null, name: conversation.contact.name },
   });
-  const posted = await roomFor(c.env, conversation.id).post(
-    { type: "visitor", id: null, name: conversation.contact.name },
-    clientId,
-    "",
-    attachment,
-  );
-  if (!posted.ok) throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
-  return c.json({ message: posted.message }, 201);
+  return c.json({ message }, 201);
 });
