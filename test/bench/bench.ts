@@ -11,7 +11,6 @@ import { profileWhile, type ProfileSummary } from "./profile.ts";
 import { timeHistory, timeInbox, type QueryTiming } from "./query-timings.ts";
 import { printReport } from "./report.ts";
 import { ensureBuilt, measureSizes, type Sizes } from "./sizes.ts";
-import { mb } from "./stats.ts";
 import { forwarderPairs, parleyPairs, type ConnectStats } from "./targets.ts";
 
 /**
@@ -64,9 +63,20 @@ async function startParley(options: BenchOptions): Promise<Side & { agent: Agent
   return { server, agent, connect: stats, target: { name: "parley", pairs, sampler, ledger, cpuMs: () => (server.pid ? workerdCpuMs(server.pid) : 0) } };
 }
 
-export type Totals = { target: string; sent: number; delivered: number; lost: number; duplicates: number; acked: number | null; errors: number; firstError: string | null; peakRssMb: number | null };
+export type Totals = {
+  target: string;
+  sent: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  acked: number | null;
+  errors: number;
+  firstError: string | null;
+  peakRssMb: number;
+  runtimePeakRssMb: number;
+};
 
-function totals(side: Side, peakRss: number, acks: boolean): Totals {
+function totals(side: Side, peak: { total: number; runtime: number }, acks: boolean): Totals {
   const { ledger } = side.target;
   return {
     target: side.target.name,
@@ -77,7 +87,8 @@ function totals(side: Side, peakRss: number, acks: boolean): Totals {
     acked: acks ? ledger.acked : null,
     errors: ledger.errors,
     firstError: ledger.firstError,
-    peakRssMb: mb(peakRss),
+    peakRssMb: peak.total,
+    runtimePeakRssMb: peak.runtime,
   };
 }
 
@@ -101,13 +112,13 @@ async function main(): Promise<void> {
   log("starting Parley and the bare forwarder (fresh persist dirs, free ports)");
   const [parley, forwarder] = await Promise.all([startParley(options), startForwarder(options)]);
   const sides = [parley, forwarder];
-  let parleyPeak = 0;
-  let forwarderPeak = 0;
+  const peaks = new Map<Side, { total: number; runtime: number }>(sides.map((s) => [s, { total: 0, runtime: 0 }]));
   const phases: PhaseResult[] = [];
   const phase = async (side: Side, mode: LoadMode, durationS: number) => {
     const result = await runPhase(side.target, { mode, durationMs: durationS * 1000, warmupMs: options.warmupS * 1000 });
-    if (side === parley) parleyPeak = Math.max(parleyPeak, (result.serverPeakRssMb ?? 0) * 2 ** 20);
-    else forwarderPeak = Math.max(forwarderPeak, (result.serverPeakRssMb ?? 0) * 2 ** 20);
+    const peak = peaks.get(side)!;
+    peak.total = Math.max(peak.total, result.serverPeakRssMb ?? 0);
+    peak.runtime = Math.max(peak.runtime, result.runtimePeakRssMb ?? 0);
     const what = mode.kind === "open" ? `${mode.ratePerS} msg/s offered` : `closed loop, ${mode.window} in flight per socket`;
     log(`${side.target.name.padEnd(9)} ${what}: ${result.deliveredPerS} delivered/s, p50 ${result.latencyMs.p50?.toFixed(1)} ms, p99 ${result.latencyMs.p99?.toFixed(1)} ms, undelivered ${result.undelivered}`);
     phases.push(result);
@@ -146,8 +157,8 @@ async function main(): Promise<void> {
     }
     // Stragglers of an overloaded phase still count as delivered when they come; give them a moment.
     await sleep(3000);
-    const totalsParley = totals(parley, parleyPeak, true);
-    const totalsForwarder = totals(forwarder, forwarderPeak, false);
+    const totalsParley = totals(parley, peaks.get(parley)!, true);
+    const totalsForwarder = totals(forwarder, peaks.get(forwarder)!, false);
     for (const side of sides) for (const pair of side.target.pairs) for (const s of pair.sides) s.close();
 
     if (options.idle > 0) {

@@ -7,15 +7,18 @@ import { closePairs, type ConnectStats } from "./targets.ts";
 export type IdleResult = {
   target: string;
   conversations: number;
-  /** Server memory before the idle conversations were opened. */
+  /** Server memory (runtime and dev proxy, then the runtime alone) before the idle conversations were opened. */
   baselineMb: number | null;
+  runtimeBaselineMb: number | null;
   /** Right after the last socket opened. */
   openedMb: number | null;
   /** After `settleS` seconds with every socket open and nothing said: hibernation should have evicted the rooms. */
   settledMb: number | null;
+  runtimeSettledMb: number | null;
   settleS: number;
   /** (settled − baseline) ÷ conversations. */
   perConversationKb: number | null;
+  runtimePerConversationKb: number | null;
   connect: ConnectStats;
 };
 
@@ -33,14 +36,18 @@ export async function measureIdle(
   await sleep(settleS * 1000);
   const settled = sampler.sample();
   closePairs(pairs);
+  const perConversation = (after: number, before: number) => (count > 0 ? Number(((after - before) / 1024 / count).toFixed(1)) : null);
   return {
     target,
     conversations: count,
-    baselineMb: mb(baseline),
-    openedMb: mb(opened),
-    settledMb: mb(settled),
+    baselineMb: mb(baseline.totalBytes),
+    runtimeBaselineMb: mb(baseline.runtimeBytes),
+    openedMb: mb(opened.totalBytes),
+    settledMb: mb(settled.totalBytes),
+    runtimeSettledMb: mb(settled.runtimeBytes),
     settleS,
-    perConversationKb: count > 0 ? Number(((settled - baseline) / 1024 / count).toFixed(1)) : null,
+    perConversationKb: perConversation(settled.totalBytes, baseline.totalBytes),
+    runtimePerConversationKb: perConversation(settled.runtimeBytes, baseline.runtimeBytes),
     connect: stats,
   };
 }

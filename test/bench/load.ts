@@ -65,7 +65,7 @@ export class Ledger {
 export type Target = { name: string; pairs: Pair[]; sampler: MemorySampler; ledger: Ledger; cpuMs: () => number };
 
 export type LoadMode = { kind: "open"; ratePerS: number } | { kind: "closed"; window: number };
-export type PhaseOptions = { mode: LoadMode; durationMs: number; warmupMs: number };
+type PhaseOptions = { mode: LoadMode; durationMs: number; warmupMs: number };
 
 export type PhaseResult = {
   target: string;
@@ -89,7 +89,9 @@ export type PhaseResult = {
   latencyMs: Latency;
   /** CPU time of the server's processes per delivered message. */
   serverCpuMsPerMessage: number | null;
+  /** Peak resident memory of the server's workerd processes (runtime and dev proxy), and of the runtime alone. */
   serverPeakRssMb: number | null;
+  runtimePeakRssMb: number | null;
   /** The server could not keep up with the offered rate (open loop). */
   saturated: boolean;
 };
@@ -175,7 +177,8 @@ export async function runPhase(target: Target, options: PhaseOptions): Promise<P
     deliveredPerS,
     latencyMs: summarize(latencies),
     serverCpuMsPerMessage: delivered > 0 && cpu >= 0 ? Number((cpu / delivered).toFixed(2)) : null,
-    serverPeakRssMb: peak > 0 ? mb(peak) : null,
+    serverPeakRssMb: peak.totalBytes > 0 ? mb(peak.totalBytes) : null,
+    runtimePeakRssMb: peak.runtimeBytes > 0 ? mb(peak.runtimeBytes) : null,
     saturated: mode.kind === "open" && (deliveredPerS < 0.9 * mode.ratePerS || sent - delivered > 0),
   };
 }

@@ -16,7 +16,7 @@ let addresses = 0;
  * A new client address for every visitor: wrangler dev passes `cf-connecting-ip` through, and
  * the start limit (6 conversations per 12 hours) counts per address.
  */
-export function nextAddress(): string {
+function nextAddress(): string {
   const n = ++addresses;
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 }
@@ -47,7 +47,8 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
 export class Agent {
   readonly baseUrl: string;
   readonly cookie: string;
-  private readonly lobby: Socket;
+  private lobby: Socket;
+  private closing = false;
 
   private constructor(baseUrl: string, cookie: string, lobby: Socket) {
     this.baseUrl = baseUrl;
@@ -63,10 +64,22 @@ export class Agent {
     });
     await json(response, "sign-in");
     const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const lobby = await openSocket(wsUrl(baseUrl, `/api/console/channels/${DEMO.channelId}/lobby`), { cookie });
+    const agent: Agent = new Agent(baseUrl, cookie, await Agent.openLobby(baseUrl, cookie, (code) => agent.lobbyClosed(code)));
+    return agent;
+  }
+
+  private static async openLobby(baseUrl: string, cookie: string, onClose: (code: number) => void): Promise<Socket> {
+    const lobby = await openSocket(wsUrl(baseUrl, `/api/console/channels/${DEMO.channelId}/lobby`), { cookie }, onClose);
     lobby.send({ type: "availability", available: true });
     await waitFor(lobby, (f) => (f.type === "lobby" && f.available ? true : undefined));
-    return new Agent(baseUrl, cookie, lobby);
+    return lobby;
+  }
+
+  /** A console whose lobby socket drops opens it again; the bench says so, as it should not happen. */
+  private lobbyClosed(code: number): void {
+    if (this.closing) return;
+    process.stderr.write(`[bench] the agent's lobby socket closed (code ${code}); reopening it\n`);
+    void Agent.openLobby(this.baseUrl, this.cookie, (c) => this.lobbyClosed(c)).then((lobby) => (this.lobby = lobby));
   }
 
   /** Takes a queued conversation; resolves once the lobby says it is ours. */
@@ -91,6 +104,7 @@ export class Agent {
   }
 
   close(): void {
+    this.closing = true;
     this.lobby.close();
   }
 }

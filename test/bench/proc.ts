@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 
 /**
- * The server's processes as Linux sees them in /proc: `wrangler dev` (Node) starts workerd, which
- * is the server. Memory is the resident set of every workerd process under the one we started.
+ * The server's processes as Linux sees them in /proc: `wrangler dev` (Node) starts two workerd
+ * processes, the runtime that runs the Worker and its Durable Objects (the one with an inspector)
+ * and a dev proxy in front of it that every request and socket passes through. Memory is their
+ * resident set, in all and for the runtime alone.
  */
 
 type ProcInfo = { pid: number; ppid: number; comm: string };
@@ -21,7 +23,7 @@ function readProc(pid: number): ProcInfo | null {
 }
 
 /** The process and all its descendants. */
-export function processTree(root: number): ProcInfo[] {
+function processTree(root: number): ProcInfo[] {
   const all = readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .map((name) => readProc(Number(name)))
@@ -48,11 +50,23 @@ function rssBytes(pid: number): number {
   }
 }
 
-/** Resident memory of the workerd processes under `root`, in bytes. */
-export function workerdRss(root: number): number {
-  return processTree(root)
-    .filter((p) => p.comm.startsWith("workerd"))
-    .reduce((sum, p) => sum + rssBytes(p.pid), 0);
+const isRuntime = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--inspector-addr");
+  } catch {
+    return false;
+  }
+};
+
+export type Memory = { totalBytes: number; runtimeBytes: number };
+
+/** Resident memory of the workerd processes under `root`. */
+function workerdRss(root: number): Memory {
+  const workerd = processTree(root).filter((p) => p.comm.startsWith("workerd"));
+  return {
+    totalBytes: workerd.reduce((sum, p) => sum + rssBytes(p.pid), 0),
+    runtimeBytes: workerd.filter((p) => isRuntime(p.pid)).reduce((sum, p) => sum + rssBytes(p.pid), 0),
+  };
 }
 
 /** Kills `root` and everything under it at once, as a crash would: no signal handlers run. */
@@ -66,9 +80,9 @@ export function killTree(root: number): void {
   }
 }
 
-/** Samples the server's memory and keeps the peak; `take()` returns the peak since the last take. */
+/** Samples the server's memory and keeps the peaks; `take()` returns the peaks since the last take. */
 export class MemorySampler {
-  private peak = 0;
+  private peak: Memory = { totalBytes: 0, runtimeBytes: 0 };
   private timer: NodeJS.Timeout | null = null;
   private readonly root: () => number | undefined;
 
@@ -82,16 +96,20 @@ export class MemorySampler {
     this.timer.unref();
   }
 
-  sample(): number {
+  sample(): Memory {
     const pid = this.root();
-    const now = pid === undefined ? 0 : workerdRss(pid);
-    this.peak = Math.max(this.peak, now);
+    const now = pid === undefined ? { totalBytes: 0, runtimeBytes: 0 } : workerdRss(pid);
+    this.peak = {
+      totalBytes: Math.max(this.peak.totalBytes, now.totalBytes),
+      runtimeBytes: Math.max(this.peak.runtimeBytes, now.runtimeBytes),
+    };
     return now;
   }
 
-  take(): number {
-    const peak = Math.max(this.peak, this.sample());
-    this.peak = 0;
+  take(): Memory {
+    this.sample();
+    const peak = this.peak;
+    this.peak = { totalBytes: 0, runtimeBytes: 0 };
     return peak;
   }
 

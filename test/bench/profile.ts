@@ -11,7 +11,7 @@ type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
 type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
 type CdpReply = { id?: number; result?: { profile?: CpuProfile }; error?: { message: string } };
 
-export type HotSpot = { fn: string; selfMs: number; totalMs: number; selfPct: number; totalPct: number };
+type HotSpot = { fn: string; selfMs: number; totalMs: number; selfPct: number; totalPct: number };
 export type ProfileSummary = { sampledMs: number; idleMs: number; busyMs: number; byTotal: HotSpot[]; bySelf: HotSpot[] };
 
 const label = (f: CallFrame) => {
@@ -47,7 +47,7 @@ export async function profileWhile(inspectorPort: number, ms: number, during: ()
   return summarizeProfile(result.profile);
 }
 
-export function summarizeProfile(profile: CpuProfile, topN = 25): ProfileSummary {
+function summarizeProfile(profile: CpuProfile, topN = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -86,7 +86,7 @@ export function printReport(report: BenchReport): void {
   }
   out.push("");
   for (const t of Object.values(totals)) {
-    out.push(`${t.target.padEnd(10)} whole run: sent ${t.sent}, delivered ${t.delivered}, lost ${t.lost}, duplicates ${t.duplicates}${t.acked === null ? "" : `, acked ${t.acked}`}, errors ${t.errors}${t.firstError ? ` (${t.firstError})` : ""}, peak RSS ${fmt(t.peakRssMb)} MB`);
+    out.push(`${t.target.padEnd(10)} whole run: sent ${t.sent}, delivered ${t.delivered}, lost ${t.lost}, duplicates ${t.duplicates}${t.acked === null ? "" : `, acked ${t.acked}`}, errors ${t.errors}${t.firstError ? ` (${t.firstError})` : ""}, peak RSS ${fmt(t.peakRssMb)} MB (runtime ${fmt(t.runtimePeakRssMb)} MB)`);
   }
   out.push(`throughputRatio ${fmt(throughputRatio, 2)} (closed loop: ${closed.parley?.deliveredPerS ?? "–"} ÷ ${closed.forwarder?.deliveredPerS ?? "–"} msg/s)`);
   for (const r of latencyRatios) out.push(`latency ratio at ${r.offeredPerS} msg/s: p50 ${fmt(r.p50Ratio, 2)}, p99 ${fmt(r.p99Ratio, 2)}`);
@@ -94,7 +94,10 @@ export function printReport(report: BenchReport): void {
   if (report.idle.length > 0) {
     out.push("");
     for (const i of report.idle) {
-      out.push(`idle ${i.target.padEnd(9)} ${i.conversations} conversations: RSS ${fmt(i.baselineMb)} MB before, ${fmt(i.openedMb)} MB open, ${fmt(i.settledMb)} MB after ${i.settleS}s = ${fmt(i.perConversationKb)} KB per conversation`);
+      out.push(
+        `idle ${i.target.padEnd(9)} ${i.conversations} conversations: RSS ${fmt(i.baselineMb)} MB before, ${fmt(i.openedMb)} MB open, ${fmt(i.settledMb)} MB after ${i.settleS}s ` +
+          `= ${fmt(i.perConversationKb)} KB per conversation (runtime alone ${fmt(i.runtimeBaselineMb)} → ${fmt(i.runtimeSettledMb)} MB = ${fmt(i.runtimePerConversationKb)} KB)`,
+      );
     }
   }
   for (const [title, timings] of [["inbox", report.inbox], ["history", report.history]] as const) {

@@ -9,7 +9,7 @@ type NodeWebSocketInit = { headers?: Record<string, string> };
 const NodeWebSocket = WebSocket as unknown as new (url: string, init?: NodeWebSocketInit) => WebSocket;
 
 /** Frames from a Parley room, a lobby, or the bare forwarder (which passes on the peer's `send` frames as they are). */
-export type ForwardedSend = { type: "send"; clientId: string; body: string };
+type ForwardedSend = { type: "send"; clientId: string; body: string };
 export type AnyFrame = ServerFrame | LobbyServerFrame | ForwardedSend;
 type Listener = (frame: AnyFrame) => void;
 
