@@ -11,6 +11,8 @@ export const DEMO = {
   apiKey: "demo-api-key",
 } as const;
 
+const CONSOLE_POLL_MS = 10_000;
+
 let addresses = 0;
 /**
  * A new client address for every visitor: wrangler dev passes `cf-connecting-ip` through, and
@@ -49,11 +51,18 @@ export class Agent {
   readonly cookie: string;
   private lobby: Socket;
   private closing = false;
+  private readonly presence: NodeJS.Timeout;
 
   private constructor(baseUrl: string, cookie: string, lobby: Socket) {
     this.baseUrl = baseUrl;
     this.cookie = cookie;
     this.lobby = lobby;
+    // The console polls its notifications every 10 s, which is how the server knows the agent is
+    // at the console and does not email each new message to them.
+    const poll = () => void fetch(`${baseUrl}/api/console/notifications`, { headers: { cookie } }).then((r) => r.arrayBuffer(), () => {});
+    poll();
+    this.presence = setInterval(poll, CONSOLE_POLL_MS);
+    this.presence.unref();
   }
 
   static async signIn(baseUrl: string): Promise<Agent> {
@@ -105,6 +114,7 @@ export class Agent {
 
   close(): void {
     this.closing = true;
+    clearInterval(this.presence);
     this.lobby.close();
   }
 }
