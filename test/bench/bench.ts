@@ -14,8 +14,9 @@ import { ensureBuilt, measureSizes, type Sizes } from "./sizes.ts";
 import { forwarderPairs, parleyPairs, type ConnectStats } from "./targets.ts";
 
 /**
- * `npm run bench`: Parley against the bare forwarder (the runtime's limit), under the same load,
- * in one run on this machine. Progress goes to stderr; the table and, last, one JSON line to stdout.
+ * `npm run bench`: Parley against the bare forwarder (the runtime's limit), and against a forwarder
+ * that also stores each frame (the limit for a durable chat), under the same load, in one run on
+ * this machine. Progress goes to stderr; the table and, last, one JSON line to stdout.
  */
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -36,16 +37,23 @@ type Side = {
   connect: ConnectStats;
 };
 
-async function startForwarder(options: BenchOptions): Promise<Side> {
+/**
+ * The runtime's limit, twice from one server: rooms that only forward, and rooms that also store
+ * each frame before forwarding it (the least any durable-before-ack chat must do).
+ */
+async function startForwarders(options: BenchOptions): Promise<[Side, Side]> {
   const persistDir = await tempDir("parley-bench-forwarder-", options.persistRoot);
   const server = new DevServer({ config: join(repoRoot, "test", "bench", "forwarder", "wrangler.toml"), persistDir, readyPath: "/", env: SERVER_ENV });
   await server.start();
   const sampler = new MemorySampler(() => server.pid);
   sampler.start();
-  const { pairs, stats } = await forwarderPairs(server.baseUrl, options.conversations);
-  const ledger = new Ledger();
-  ledger.watch(pairs);
-  return { server, connect: stats, target: { name: "forwarder", pairs, sampler, ledger, cpuMs: () => (server.pid ? workerdCpuMs(server.pid) : 0) } };
+  const side = async (name: string, durable: boolean): Promise<Side> => {
+    const { pairs, stats } = await forwarderPairs(server.baseUrl, options.conversations, durable);
+    const ledger = new Ledger();
+    ledger.watch(pairs);
+    return { server, connect: stats, target: { name, pairs, sampler, ledger, cpuMs: () => (server.pid ? workerdCpuMs(server.pid) : 0) } };
+  };
+  return [await side("forwarder", false), await side("durable", true)];
 }
 
 async function startParley(options: BenchOptions): Promise<Side & { agent: Agent }> {
@@ -110,8 +118,8 @@ async function main(): Promise<void> {
   await ensureBuilt();
 
   log("starting Parley and the bare forwarder (fresh persist dirs, free ports)");
-  const [parley, forwarder] = await Promise.all([startParley(options), startForwarder(options)]);
-  const sides = [parley, forwarder];
+  const [parley, [forwarder, durable]] = await Promise.all([startParley(options), startForwarders(options)]);
+  const sides = [parley, forwarder, durable];
   const peaks = new Map<Side, { total: number; runtime: number }>(sides.map((s) => [s, { total: 0, runtime: 0 }]));
   const phases: PhaseResult[] = [];
   const phase = async (side: Side, mode: LoadMode, durationS: number) => {
@@ -157,8 +165,7 @@ async function main(): Promise<void> {
     }
     // Stragglers of an overloaded phase still count as delivered when they come; give them a moment.
     await sleep(3000);
-    const totalsParley = totals(parley, peaks.get(parley)!, true);
-    const totalsForwarder = totals(forwarder, peaks.get(forwarder)!, false);
+    const [totalsParley, totalsForwarder, totalsDurable] = sides.map((side) => totals(side, peaks.get(side)!, side === parley));
     for (const side of sides) for (const pair of side.target.pairs) for (const s of pair.sides) s.close();
 
     if (options.idle > 0) {
@@ -198,9 +205,9 @@ async function main(): Promise<void> {
     printReport({
       options,
       machine: { ...machine, loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
-      connect: { parley: parley.connect, forwarder: forwarder.connect },
+      connect: { parley: parley.connect, forwarder: forwarder.connect, durable: durable.connect },
       phases,
-      totals: { parley: totalsParley, forwarder: totalsForwarder },
+      totals: { parley: totalsParley!, forwarder: totalsForwarder!, durable: totalsDurable! },
       comparisonRate: COMPARISON_RATE,
       idle,
       inbox,
@@ -209,11 +216,11 @@ async function main(): Promise<void> {
       profile,
     });
   } finally {
-    for (const side of sides) {
-      side.target.sampler.stop();
-      await side.server.stop();
-      await removeDir(side.server.options.persistDir);
+    for (const server of new Set(sides.map((side) => side.server))) {
+      await server.stop();
+      await removeDir(server.options.persistDir);
     }
+    for (const side of sides) side.target.sampler.stop();
   }
 }
 

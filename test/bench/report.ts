@@ -10,9 +10,9 @@ import type { ConnectStats } from "./targets.ts";
 export type BenchReport = {
   options: BenchOptions;
   machine: Record<string, unknown>;
-  connect: { parley: ConnectStats; forwarder: ConnectStats };
+  connect: { parley: ConnectStats; forwarder: ConnectStats; durable: ConnectStats };
   phases: PhaseResult[];
-  totals: { parley: Totals; forwarder: Totals };
+  totals: { parley: Totals; forwarder: Totals; durable: Totals };
   comparisonRate: number;
   idle: IdleResult[];
   inbox: QueryTiming[];
@@ -31,13 +31,19 @@ export function printReport(report: BenchReport): void {
   const { phases, totals, comparisonRate, options } = report;
   const find = (target: string, mode: "open" | "closed", rate?: number) =>
     phases.find((p) => p.target === target && p.mode === mode && (rate === undefined || p.offeredPerS === rate));
-  const closed = { parley: find("parley", "closed"), forwarder: find("forwarder", "closed") };
+  const closed = { parley: find("parley", "closed"), forwarder: find("forwarder", "closed"), durable: find("durable", "closed") };
   const rates = [...new Set(phases.filter((p) => p.mode === "open").map((p) => p.offeredPerS!))].sort((a, b) => a - b);
-  const latencyRatios = rates.map((rate) => {
-    const p = find("parley", "open", rate);
-    const f = find("forwarder", "open", rate);
-    return { offeredPerS: rate, p50Ratio: ratio(p?.latencyMs.p50, f?.latencyMs.p50), p99Ratio: ratio(p?.latencyMs.p99, f?.latencyMs.p99) };
-  });
+  const latencyRatiosTo = (limit: string) =>
+    rates.map((rate) => {
+      const p = find("parley", "open", rate);
+      const f = find(limit, "open", rate);
+      return { offeredPerS: rate, p50Ratio: ratio(p?.latencyMs.p50, f?.latencyMs.p50), p99Ratio: ratio(p?.latencyMs.p99, f?.latencyMs.p99) };
+    });
+  const latencyRatios = latencyRatiosTo("forwarder");
+  const vsDurable = {
+    throughputRatio: ratio(closed.parley?.deliveredPerS, closed.durable?.deliveredPerS),
+    latencyRatios: latencyRatiosTo("durable"),
+  };
   const throughputRatio = ratio(closed.parley?.deliveredPerS, closed.forwarder?.deliveredPerS);
   const p99RatioAtComparison = latencyRatios.find((r) => r.offeredPerS === comparisonRate)?.p99Ratio ?? null;
   const targets = {
@@ -53,7 +59,8 @@ export function printReport(report: BenchReport): void {
 
   const out: string[] = [];
   const m = report.machine;
-  out.push(`Parley vs the bare forwarder (the runtime's limit): wrangler dev, ${m.cpus} × ${m.cpuModel}, load average ${String(m.loadAverageAtStart)} → ${String(m.loadAverageAtEnd)}`);
+  out.push(`Parley vs the bare forwarder (the runtime's limit) and the durable forwarder (stores each frame first)`);
+  out.push(`wrangler dev, ${m.cpus} × ${m.cpuModel}, persist in ${String(m.persistRoot)}, load average ${String(m.loadAverageAtStart)} → ${String(m.loadAverageAtEnd)}`);
   out.push("");
   out.push("Connect (ms)             conversations  start p50  start p99  socket p50  socket p99  total s");
   for (const [name, c] of Object.entries(report.connect)) {
@@ -90,6 +97,8 @@ export function printReport(report: BenchReport): void {
   }
   out.push(`throughputRatio ${fmt(throughputRatio, 2)} (closed loop: ${closed.parley?.deliveredPerS ?? "–"} ÷ ${closed.forwarder?.deliveredPerS ?? "–"} msg/s)`);
   for (const r of latencyRatios) out.push(`latency ratio at ${r.offeredPerS} msg/s: p50 ${fmt(r.p50Ratio, 2)}, p99 ${fmt(r.p99Ratio, 2)}`);
+  out.push(`against the durable forwarder: throughput ${fmt(vsDurable.throughputRatio, 2)} (${closed.durable?.deliveredPerS ?? "–"} msg/s)`);
+  for (const r of vsDurable.latencyRatios) out.push(`  latency ratio at ${r.offeredPerS} msg/s: p50 ${fmt(r.p50Ratio, 2)}, p99 ${fmt(r.p99Ratio, 2)}`);
   for (const [name, t] of Object.entries(targets)) out.push(`target ${name} ${t.target}: ${t.value ?? "–"} ${t.met ? "met" : "MISSED"}`);
   if (report.idle.length > 0) {
     out.push("");
@@ -120,11 +129,11 @@ export function printReport(report: BenchReport): void {
   }
   console.log(out.join("\n"));
 
-  const summary = (target: string) => ({
-    connect: report.connect[target as "parley" | "forwarder"],
+  const summary = (target: keyof BenchReport["totals"]) => ({
+    connect: report.connect[target],
     saturation: find(target, "closed") ?? null,
     openLoop: phases.filter((p) => p.target === target && p.mode === "open"),
-    totals: totals[target as "parley" | "forwarder"],
+    totals: totals[target],
     idle: report.idle.find((i) => i.target === target) ?? null,
   });
   console.log(
@@ -134,8 +143,10 @@ export function printReport(report: BenchReport): void {
       options,
       parley: summary("parley"),
       forwarder: summary("forwarder"),
+      durableForwarder: summary("durable"),
       throughputRatio,
       latencyRatios,
+      vsDurableForwarder: vsDurable,
       p99RatioAt1000: p99RatioAtComparison,
       targets,
       queries: { inbox: report.inbox, history: report.history },

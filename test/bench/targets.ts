@@ -35,13 +35,13 @@ export async function parleyPairs(agent: Agent, count: number): Promise<{ pairs:
   };
 }
 
-/** N rooms of the bare forwarder, two sockets each. */
-export async function forwarderPairs(baseUrl: string, count: number): Promise<{ pairs: Pair[]; stats: ConnectStats }> {
+/** N rooms of the bare forwarder, two sockets each; `durable` rooms store each frame before forwarding it. */
+export async function forwarderPairs(baseUrl: string, count: number, durable = false): Promise<{ pairs: Pair[]; stats: ConnectStats }> {
   const started = performance.now();
   const run = `${(++runs).toString(36)}${Date.now().toString(36)}`;
   const connects: number[] = [];
   const pairs = await mapLimit(Array.from({ length: count }, (_, i) => i), SETUP_CONCURRENCY, async (i) => {
-    const url = wsUrl(baseUrl, `/rooms/r${run}-${i}/socket`);
+    const url = wsUrl(baseUrl, `/${durable ? "durable-rooms" : "rooms"}/r${run}-${i}/socket`);
     const sides = await Promise.all([openSocket(url), openSocket(url)]);
     connects.push(...sides.map((s) => s.connectMs));
     return { sides } satisfies Pair;
