@@ -192,6 +192,12 @@ export class ConversationRoom extends DurableObject<Env> {
       author: { type: principal.data.role, id: principal.data.id, name: principal.data.name },
       ...this.snapshotOf(this.store.state()),
     });
+    // A visitor who arrives while an agent's answer waits for them starts the idle clock (it does
+    // not run while nobody is on the page).
+    if (principal.data.role === "visitor" && this.owesReply() && !this.schedule.get("idle_close")) {
+      this.armIdle();
+      await this.armAlarm();
+    }
     // A visitor who comes back after the warning went out still needs to know the chat is closing.
     const closing = this.schedule.get("idle_close");
     if (principal.data.role === "visitor" && closing && !this.schedule.get("idle_warning")) {
@@ -328,9 +334,7 @@ export class ConversationRoom extends DurableObject<Env> {
     // the visitor's stops it.
     if (message.author.type === "visitor") this.clearIdle();
     // A thread an agent started for a customer who is not on the page has no visitor to idle.
-    if (message.author.type === "agent" && this.store.state().status === "active" && this.ctx.getWebSockets("visitor").length > 0) {
-      this.armIdle();
-    }
+    if (message.author.type === "agent" && this.ctx.getWebSockets("visitor").length > 0 && this.owesReply()) this.armIdle();
   }
 
   /**
@@ -436,6 +440,11 @@ export class ConversationRoom extends DurableObject<Env> {
     this.requestSync();
     this.send(ws, { type: "done", request: "transcript" });
     return OK;
+  }
+
+  /** The conversation is live and the newest word is an agent's: the visitor owes the reply. */
+  private owesReply(): boolean {
+    return this.store.state().status === "active" && this.store.lastPersonAuthor() === "agent";
   }
 
   private armIdle(): void {

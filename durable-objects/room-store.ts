@@ -236,6 +236,14 @@ export class RoomStore {
     return this.sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM messages").one().s;
   }
 
+  /** Who wrote the newest message that a person wrote (system lines aside), if anyone has. */
+  lastPersonAuthor(): "visitor" | "agent" | null {
+    const row = this.sql
+      .exec<{ t: "visitor" | "agent" }>("SELECT author_type AS t FROM messages WHERE author_type != 'system' ORDER BY seq DESC LIMIT 1")
+      .toArray()[0];
+    return row?.t ?? null;
+  }
+
   findByClientId(clientId: string): Message | null {
     const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
     return row ? toMessage(row) : null;

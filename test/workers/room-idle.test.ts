@@ -26,6 +26,18 @@ describe("visitor inactivity", () => {
     expect((await room.snapshot()).status).toBe("active");
   });
 
+  it("starts when the visitor comes to the page with an answer waiting for them", async () => {
+    const { visitor, agentSocket, room, conversation, token } = await acceptedConversation();
+    visitor.close();
+    await settled(agentSocket);
+    await sendMessage(agentSocket, "Your tax card is updated.");
+    expect(await timer(room, "idle_close")).toBeNull();
+    const before = Date.now();
+    const back = await TestSocket.visitor(conversation.id, token);
+    expect(await timer(room, "idle_close")).toBeGreaterThanOrEqual(before + 10 * MINUTE);
+    back.close();
+  });
+
   it("starts counting when an agent answers, warns a minute before, then closes the chat", async () => {
     const { visitor, agentSocket, room } = await acceptedConversation();
     const before = Date.now();
