@@ -1,6 +1,6 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
-import { DevServer, prepareParley, removeDir, repoRoot, sleep, tempDir } from "./dev-server.ts";
+import { DevServer, prepareParley, removeDir, repoRoot, sleep, tempDir, type PreparedParley } from "./dev-server.ts";
 import { fillRoom, seedInbox } from "./fixtures.ts";
 import { measureIdle, type IdleResult } from "./idle.ts";
 import { Ledger, runPhase, type LoadMode, type PhaseResult, type Target } from "./load.ts";
@@ -10,7 +10,7 @@ import { MemorySampler, workerdCpuMs } from "./proc.ts";
 import { profileWhile, type ProfileSummary } from "./profile.ts";
 import { timeHistory, timeInbox, type QueryTiming } from "./query-timings.ts";
 import { printReport } from "./report.ts";
-import { ensureBuilt, measureSizes, type Sizes } from "./sizes.ts";
+import { measureSizes, type Sizes } from "./sizes.ts";
 import { forwarderPairs, parleyPairs, type ConnectStats } from "./targets.ts";
 
 /**
@@ -56,11 +56,11 @@ async function startForwarders(options: BenchOptions): Promise<[Side, Side]> {
   return [await side("forwarder", false), await side("durable", true)];
 }
 
-async function startParley(options: BenchOptions): Promise<Side & { agent: Agent }> {
-  const persistDir = await tempDir("parley-bench-", options.persistRoot);
-  await prepareParley(persistDir);
+async function startParley(options: BenchOptions): Promise<Side & { agent: Agent; prepared: PreparedParley; dir: string }> {
+  const dir = await tempDir("parley-bench-", options.persistRoot);
+  const prepared = await prepareParley(dir);
   // The bench's addresses use example.com, which publishes no mail servers: no MX check here.
-  const server = new DevServer({ persistDir, readyPath: "/", vars: { DOH_URL: "" }, env: SERVER_ENV });
+  const server = new DevServer({ config: prepared.config, noBundle: true, persistDir: prepared.persistDir, readyPath: "/", vars: { DOH_URL: "" }, env: SERVER_ENV });
   await server.start();
   const sampler = new MemorySampler(() => server.pid);
   sampler.start();
@@ -68,7 +68,14 @@ async function startParley(options: BenchOptions): Promise<Side & { agent: Agent
   const { pairs, stats } = await parleyPairs(agent, options.conversations);
   const ledger = new Ledger();
   ledger.watch(pairs);
-  return { server, agent, connect: stats, target: { name: "parley", pairs, sampler, ledger, cpuMs: () => (server.pid ? workerdCpuMs(server.pid) : 0) } };
+  return {
+    server,
+    agent,
+    prepared,
+    dir,
+    connect: stats,
+    target: { name: "parley", pairs, sampler, ledger, cpuMs: () => (server.pid ? workerdCpuMs(server.pid) : 0) },
+  };
 }
 
 export type Totals = {
@@ -115,7 +122,6 @@ async function main(): Promise<void> {
     persistRoot: options.persistRoot,
   };
   log(`machine: ${machine.cpus} × ${machine.cpuModel}, load average ${machine.loadAverageAtStart.join(" ")}`);
-  await ensureBuilt();
 
   log("starting Parley and the bare forwarder (fresh persist dirs, free ports)");
   const [parley, [forwarder, durable]] = await Promise.all([startParley(options), startForwarders(options)]);
@@ -184,11 +190,11 @@ async function main(): Promise<void> {
       await parley.server.stop();
       if (options.inbox > 0) {
         log(`seeding ${options.inbox} conversations into D1`);
-        await seedInbox(parley.server.options.persistDir, options.inbox);
+        await seedInbox(parley.prepared.persistDir, options.inbox);
       }
       if (long) {
         log(`filling one conversation to ${options.history} messages`);
-        fillRoom(parley.server.options.persistDir, long.id, options.history);
+        fillRoom(parley.prepared.persistDir, long.id, options.history);
       }
       await parley.server.start();
       const agent = await Agent.signIn(parley.server.baseUrl);
@@ -199,7 +205,7 @@ async function main(): Promise<void> {
     await parley.server.stop();
     if (options.sizes) {
       log("measuring the Worker bundle and the widget");
-      sizes = await measureSizes();
+      sizes = await measureSizes(parley.prepared.bundleDir);
     }
 
     printReport({
@@ -216,10 +222,9 @@ async function main(): Promise<void> {
       profile,
     });
   } finally {
-    for (const server of new Set(sides.map((side) => side.server))) {
-      await server.stop();
-      await removeDir(server.options.persistDir);
-    }
+    for (const side of sides) await side.server.stop();
+    await removeDir(parley.dir);
+    await removeDir(forwarder.server.options.persistDir);
     for (const side of sides) side.target.sampler.stop();
   }
 }

@@ -78,19 +78,27 @@ async function waitUntil(what: string, done: () => boolean): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const persistDir = await tempDir("parley-chaos-", values["persist-root"]);
-  const server = new DevServer({ persistDir, readyPath: "/", vars: { DOH_URL: "" }, env: { X_LOCAL_OBSERVABILITY: "false" } });
+  const dir = await tempDir("parley-chaos-", values["persist-root"]);
+  let server: DevServer | null = null;
   let ticker: NodeJS.Timeout | null = null;
   let all: ResilientClient[] = [];
   try {
-    await prepareParley(persistDir);
+    const prepared = await prepareParley(dir);
+    server = new DevServer({
+      config: prepared.config,
+      noBundle: true,
+      persistDir: prepared.persistDir,
+      readyPath: "/",
+      vars: { DOH_URL: "" },
+      env: { X_LOCAL_OBSERVABILITY: "false" },
+    });
     await server.start();
     log(`${conversations} conversations, ${rate} messages/s in all, ${rounds} rounds of kill -9 every ${loadS}s`);
     const agent = await Agent.signIn(server.baseUrl);
     const run = Date.now().toString(36);
     const convs: Conversation[] = await mapLimit(Array.from({ length: conversations }, (_, i) => i), 8, async (i) => {
       const started = await startConversation(agent, `chaos-${run}-${i}`);
-      const visitor = new ResilientClient(`v${i}-${run}`, (onClose) => openSocket(visitorSocketUrl(server.baseUrl, started), {}, onClose));
+      const visitor = new ResilientClient(`v${i}-${run}`, (onClose) => openSocket(visitorSocketUrl(agent.baseUrl, started), {}, onClose));
       const agentSide = new ResilientClient(`a${i}-${run}`, (onClose) => openSocket(agent.socketUrl(started.id), { cookie: agent.cookie }, onClose));
       return { ...started, visitor, agent: agentSide };
     });
@@ -219,8 +227,8 @@ async function main(): Promise<void> {
   } finally {
     if (ticker) clearInterval(ticker);
     for (const c of all) c.stop();
-    await server.stop();
-    await removeDir(persistDir);
+    await server?.stop();
+    await removeDir(dir);
   }
 }
 

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,15 +62,51 @@ export function runNode(description: string, args: string[]): Promise<string> {
 
 export const wrangler = (description: string, args: string[]) => runNode(description, [wranglerBin, ...args]);
 
-/** A fresh Parley database: migrations and the demo workspace (agent, channel `demo`, API key). */
-export async function prepareParley(persistDir: string): Promise<void> {
+/** The front ends are built when dist/ is missing (a fresh clone); an existing build is used as it is. */
+async function ensureBuilt(): Promise<void> {
+  if (!existsSync(join(repoRoot, "dist", "widget.js"))) await runNode("npm run build", [join(repoRoot, "scripts", "build-widget.mjs")]);
+}
+
+export type PreparedParley = { persistDir: string; config: string; bundleDir: string };
+
+/**
+ * Everything a Parley server needs under `dir`: a fresh database (migrations and the demo
+ * workspace: agent, channel `demo`, API key) and a snapshot of the app to serve.
+ */
+export async function prepareParley(dir: string): Promise<PreparedParley> {
+  await ensureBuilt();
+  const persistDir = join(dir, "state");
   await wrangler("wrangler d1 migrations apply", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
   await runNode("scripts/seed-local.mjs", [join(repoRoot, "scripts", "seed-local.mjs"), "--persist-to", persistDir]);
+  return { persistDir, ...(await snapshotParley(join(dir, "snapshot"))) };
+}
+
+/**
+ * Parley as it is now, frozen: the Worker bundled once (`wrangler deploy --dry-run`, which is also
+ * what the bundle size is read from), the built front ends and the local secrets copied beside a
+ * copy of wrangler.toml. `wrangler dev` reloads whenever the sources or dist/ change, and other
+ * people edit and rebuild this tree while a benchmark runs; a reload drops every socket.
+ */
+async function snapshotParley(dir: string): Promise<{ config: string; bundleDir: string }> {
+  const bundleDir = join(dir, "bundle");
+  await wrangler("wrangler deploy --dry-run", ["deploy", "--dry-run", "--outdir", bundleDir]);
+  await cp(join(repoRoot, "dist"), join(dir, "assets"), { recursive: true });
+  const devVars = join(repoRoot, ".dev.vars");
+  if (existsSync(devVars)) await cp(devVars, join(dir, ".dev.vars"));
+  const toml = (await readFile(join(repoRoot, "wrangler.toml"), "utf8"))
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(bundleDir, "index.js"))}`)
+    .replace(/^directory = "dist"$/m, `directory = ${JSON.stringify(join(dir, "assets"))}`);
+  if (!toml.includes(bundleDir) || !toml.includes(join(dir, "assets"))) throw new Error("wrangler.toml no longer has the main or assets lines the snapshot rewrites");
+  const config = join(dir, "wrangler.toml");
+  await writeFile(config, toml);
+  return { config, bundleDir };
 }
 
 export type DevServerOptions = {
   /** wrangler.toml to serve; the repo's own (Parley) when absent. */
   config?: string;
+  /** The config's `main` is already bundled (a snapshot). */
+  noBundle?: boolean;
   persistDir: string;
   vars?: Record<string, string>;
   /** Extra environment for wrangler itself. */
@@ -109,6 +146,7 @@ export class DevServer {
       wranglerBin,
       "dev",
       ...(config ? ["--config", config] : []),
+      ...(this.options.noBundle ? ["--no-bundle"] : []),
       "--port",
       String(this.port),
       "--ip",
