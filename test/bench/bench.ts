@@ -177,8 +177,9 @@ async function main(): Promise<void> {
     if (options.idle > 0) {
       log(`${options.idle} idle conversations on each, both sockets open, ${options.idleSettleS}s to settle`);
       idle = [
-        await measureIdle("parley", parley.target.sampler, options.idle, options.idleSettleS, (n) => parleyPairs(parley.agent, n)),
-        await measureIdle("forwarder", forwarder.target.sampler, options.idle, options.idleSettleS, (n) => forwarderPairs(forwarder.server.baseUrl, n)),
+        // A visitor's "stopped typing" wakes a room and stores nothing; the forwarder forwards anything.
+        await measureIdle("parley", parley.target.sampler, options.idle, options.idleSettleS, (n) => parleyPairs(parley.agent, n), { type: "typing", active: false }),
+        await measureIdle("forwarder", forwarder.target.sampler, options.idle, options.idleSettleS, (n) => forwarderPairs(forwarder.server.baseUrl, n), { type: "wake" }),
       ];
     }
     await forwarder.server.stop();

@@ -88,7 +88,10 @@ export class Agent {
   private lobbyClosed(code: number): void {
     if (this.closing) return;
     process.stderr.write(`[bench] the agent's lobby socket closed (code ${code}); reopening it\n`);
-    void Agent.openLobby(this.baseUrl, this.cookie, (c) => this.lobbyClosed(c)).then((lobby) => (this.lobby = lobby));
+    Agent.openLobby(this.baseUrl, this.cookie, (c) => this.lobbyClosed(c)).then(
+      (lobby) => (this.lobby = lobby),
+      (error: Error) => process.stderr.write(`[bench] could not reopen the lobby: ${error.message}\n`),
+    );
   }
 
   /** Takes a queued conversation; resolves once the lobby says it is ours. */

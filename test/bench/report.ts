@@ -105,7 +105,8 @@ export function printReport(report: BenchReport): void {
     for (const i of report.idle) {
       out.push(
         `idle ${i.target.padEnd(9)} ${i.conversations} conversations: RSS ${fmt(i.baselineMb)} MB before, ${fmt(i.openedMb)} MB open, ${fmt(i.settledMb)} MB after ${i.settleS}s ` +
-          `= ${fmt(i.perConversationKb)} KB per conversation (runtime alone ${fmt(i.runtimeBaselineMb)} → ${fmt(i.runtimeSettledMb)} MB = ${fmt(i.runtimePerConversationKb)} KB)`,
+          `= ${fmt(i.perConversationKb)} KB per conversation (runtime alone ${fmt(i.runtimeBaselineMb)} → ${fmt(i.runtimeSettledMb)} MB = ${fmt(i.runtimePerConversationKb)} KB; ` +
+          `${fmt(i.runtimeWokenMb)} MB once every room is woken)`,
       );
     }
   }
