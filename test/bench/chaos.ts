@@ -24,8 +24,19 @@ const { values } = parseArgs({
     load: { type: "string", default: "6" },
     burst: { type: "string", default: "5" },
     "persist-root": { type: "string", default: tmpdir() },
+    help: { type: "boolean", default: false },
   },
 });
+if (values.help) {
+  console.log(`npm run chaos -- [options]
+  --conversations N   conversations, a visitor and an agent client each (20)
+  --rate N            messages/s in all, open loop (100)
+  --rounds N          kill -9 and restart this many times (3)
+  --load S            seconds of load before each kill, and after the last restart (6)
+  --burst N           messages each client sends just before each kill, to be in flight when it lands (5)
+  --persist-root DIR  where the server's fresh --persist-to dir goes (the OS temp dir)`);
+  process.exit(0);
+}
 const conversations = Number(values.conversations);
 const rate = Number(values.rate);
 const rounds = Number(values.rounds);
