@@ -12,9 +12,9 @@ import { wrangler } from "./dev-server.ts";
 
 /**
  * 100,000 conversations in the demo workspace, each with a contact and a first message, written
- * through D1 itself (`wrangler d1 execute`), so that every trigger (search index, request note,
- * notifications) runs as it does for real rows. A spread of states gives each inbox filter work:
- * every 5th archived, every 3rd answered, every other one the demo agent's.
+ * through D1 itself (`wrangler d1 execute`), so that every trigger (search index, notifications)
+ * runs as it does for real rows. A spread of states gives each inbox filter work: every 5th
+ * archived, every 3rd answered, every other one the demo agent's.
  */
 export async function seedInbox(persistDir: string, count: number): Promise<void> {
   const now = Date.now();

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { InboxPage } from "../../protocol/console";
 import { createWorkspace, signIn, TestSocket } from "./fixtures";
@@ -153,6 +154,20 @@ describe("the inbox", () => {
     expect(await search("***")).toEqual([]);
   });
 
+  it("a contact's name finds every thread of theirs in this workspace, and no other workspace's", async () => {
+    const ws = await createWorkspace();
+    const other = await createWorkspace();
+    const agent = asAgent(await signIn(ws));
+    const kaisa = { name: "Kaisa Virtanen", email: "kaisa@example.fi" };
+    const t0 = Date.now() - 10_000;
+    await insertThread(ws, { subject: "First question", contact: kaisa, activityAt: t0 });
+    await insertThread(ws, { subject: "Someone else", activityAt: t0 + 1000 });
+    await insertThread(ws, { subject: "Second question", contact: kaisa, activityAt: t0 + 2000 });
+    await insertThread(other, { subject: "Elsewhere", contact: kaisa, activityAt: t0 + 3000 });
+    const page = await agent.json<InboxPage>("/api/console/conversations?filter=all&q=virtanen");
+    expect(subjects(page)).toEqual(["Second question", "First question"]);
+  });
+
   it("indexes live messages for search as the room copies them to D1", async () => {
     const ws = await createWorkspace();
     const cookie = await signIn(ws);
@@ -178,5 +193,31 @@ describe("the inbox", () => {
     });
     const { conversation } = await agent.json<{ conversation: { requestNote: string } }>(`/api/console/conversations/${id}`);
     expect(conversation.requestNote).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] Tess Thread: First line\n\[.*\] Agent: Reply\n$/);
+  });
+
+  it("writes the request note in message order, a file by its name, whatever order the messages reached D1", async () => {
+    const ws = await createWorkspace();
+    const agent = asAgent(await signIn(ws));
+    const id = await insertThread(ws, { subject: "note order" });
+    const at = Date.UTC(2025, 2, 9, 14, 5, 59, 999);
+    const message = (seq: number, author: "visitor" | "agent", body: string, attachment: object | null = null) =>
+      env.DB.prepare(
+        `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_name, body, created_at, attachment)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(ws.workspaceId, id, seq, `note-${seq}`, author, author === "agent" ? "Agent" : "Tess Thread", body, at + seq * 60_000,
+        attachment && JSON.stringify(attachment));
+    await env.DB.batch([
+      message(3, "visitor", "", { name: "invoice march.pdf", contentType: "application/pdf", size: 12 }),
+      message(1, "visitor", "My invoice is wrong"),
+      message(4, "visitor", ""),
+      message(2, "agent", "Which one?"),
+    ]);
+    const { conversation } = await agent.json<{ conversation: { requestNote: string } }>(`/api/console/conversations/${id}`);
+    expect(conversation.requestNote).toBe(
+      "[2025-03-09 14:06 UTC] Tess Thread: My invoice is wrong\n" +
+        "[2025-03-09 14:07 UTC] Agent: Which one?\n" +
+        "[2025-03-09 14:08 UTC] Tess Thread: [invoice march.pdf]\n" +
+        "[2025-03-09 14:09 UTC] Tess Thread: [file]\n",
+    );
   });
 });

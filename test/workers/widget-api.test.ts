@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ConversationDetail } from "../../protocol/console";
 import type { Message } from "../../protocol/frames";
-import { agentOnline, call, createWorkspace, postJson, startConversation } from "./fixtures";
+import { asAgent } from "./console-fixtures";
+import { agentOnline, call, createWorkspace, postJson, signIn, startConversation } from "./fixtures";
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -253,8 +255,9 @@ describe("attachments", () => {
       const row = await env.DB.prepare("SELECT attachment FROM messages WHERE conversation_id = ? AND seq = 2").bind(conversation.id).first<{ attachment: string }>();
       if (row) {
         expect(JSON.parse(row.attachment)).toEqual(message.attachment);
-        const note = await env.DB.prepare("SELECT request_note FROM conversations WHERE id = ?").bind(conversation.id).first<{ request_note: string }>();
-        expect(note!.request_note.trimEnd().split("\n").at(-1)).toMatch(/Vera Visitor: \[screen shot\.png\]$/);
+        const agent = asAgent(await signIn(ws));
+        const { conversation: detail } = await agent.json<{ conversation: ConversationDetail }>(`/api/console/conversations/${conversation.id}`);
+        expect(detail.requestNote.trimEnd().split("\n").at(-1)).toMatch(/Vera Visitor: \[screen shot\.png\]$/);
         break;
       }
       expect(i).toBeLessThan(99);

@@ -34,7 +34,7 @@ const inboxRow = z.object({
  * agent (the first bound parameter) has not read: those after their read mark that others wrote.
  */
 const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.attention, c.archived, c.created_at,
-  c.activity_at, c.request_note, c.locale,
+  c.activity_at, c.locale,
   (SELECT m.created_at FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
     AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_message_at,
   (SELECT m.author_name FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
@@ -116,11 +116,13 @@ export async function listInboxPage(
   const match = query.q ? ftsQuery(query.q) : null;
   if (query.q && !match) return { conversations: [], nextCursor: null };
   if (match) {
+    // CROSS JOIN keeps the contacts' full-text hits as the outer loop, so their threads are looked up
+    // through conversations_contact; left to itself, SQLite walks every thread of the workspace.
     where.push(`c.id IN (
       SELECT conversation_id FROM conversations_fts WHERE conversations_fts MATCH ? AND workspace_id = ?
       UNION SELECT conversation_id FROM messages_fts WHERE messages_fts MATCH ? AND workspace_id = ?
-      UNION SELECT c2.id FROM conversations c2 WHERE c2.workspace_id = ? AND c2.contact_id IN (
-        SELECT contact_id FROM contacts_fts WHERE contacts_fts MATCH ? AND workspace_id = ?))`);
+      UNION SELECT c2.id FROM contacts_fts CROSS JOIN conversations c2 ON c2.workspace_id = ? AND c2.contact_id = contacts_fts.contact_id
+        WHERE contacts_fts MATCH ? AND contacts_fts.workspace_id = ?)`);
     params.push(match, workspaceId, match, workspaceId, workspaceId, match, workspaceId);
   }
   const unreadOnly = query.filter === "unread" ? "WHERE unread > 0" : "";
@@ -135,21 +137,33 @@ export async function listInboxPage(
   return { conversations: rows, nextCursor: results.length > query.limit && last ? `${last.activityAt}~${last.id}` : null };
 }
 
+/**
+ * The request note, one line per message in order, a file shown by its name. Built when read, one
+ * row per line: a stored note rewritten on every message made copying a conversation O(n²), and
+ * one string for the whole transcript could outgrow D1's limit on a value's size.
+ */
+const REQUEST_NOTE_LINES = `SELECT '[' || strftime('%Y-%m-%d %H:%M', created_at / 1000, 'unixepoch') || ' UTC] ' || author_name || ': '
+  || CASE WHEN body = '' THEN '[' || COALESCE(json_extract(attachment, '$.name'), 'file') || ']' ELSE body END AS line
+  FROM messages WHERE workspace_id = ? AND conversation_id = ? ORDER BY seq`;
+
+const noteLine = z.object({ line: z.string() });
+
 export async function getConversationDetail(
   db: D1Database,
   workspaceId: string,
   agentId: string,
   conversationId: string,
 ): Promise<ConversationDetail | null> {
-  const row = await db
-    .prepare(`${ROW_SELECT} WHERE c.workspace_id = ? AND c.id = ?`)
-    .bind(agentId, workspaceId, conversationId)
-    .first<Record<string, unknown>>();
-  if (!row) return null;
+  const [conversation, note] = await db.batch<Record<string, unknown>>([
+    db.prepare(`${ROW_SELECT} WHERE c.workspace_id = ? AND c.id = ?`).bind(agentId, workspaceId, conversationId),
+    db.prepare(REQUEST_NOTE_LINES).bind(workspaceId, conversationId),
+  ]);
+  const row = conversation?.results[0];
+  if (!row || !note) return null;
   const parsedLocale = locale.safeParse(row.locale);
   return {
     ...toInboxConversation(row),
-    requestNote: z.string().parse(row.request_note),
+    requestNote: note.results.map((r) => `${noteLine.parse(r).line}\n`).join(""),
     locale: parsedLocale.success ? parsedLocale.data : null,
   };
 }
