@@ -22,12 +22,17 @@ import { PRINCIPAL_HEADER, principalSchema, type Principal } from "./principal";
 import { roomInit, type RoomIdentity, type RoomInit } from "./room-init";
 import { RoomEventCursor } from "./room-events";
 import { RoomOutbox, type OutboxItem } from "./room-outbox";
-import { RoomSchedule } from "./room-schedule";
+import { RoomSchedule, type Timer } from "./room-schedule";
 import { RoomStore, type RoomState } from "./room-store";
 import { syncRoom } from "./room-sync";
 
-/** Messages are copied to D1 shortly after they arrive, so that a burst lands in one batch. */
+/**
+ * Messages are copied to D1 shortly after they arrive, so that a burst lands in one batch; while
+ * they keep coming, at most once a second, since each copy costs an alarm, a D1 batch and its
+ * triggers however few messages it carries (D1 is a copy: the room is the record).
+ */
 const SYNC_DELAY_MS = 250;
+const SYNC_INTERVAL_MS = 1000;
 const MAX_SYNC_BACKOFF_MS = 5 * 60_000;
 const IDLE_WARNING_MS = 60_000;
 const SURVEY_DELAY_MS = 10 * 60_000;
@@ -46,6 +51,9 @@ export class ConversationRoom extends DurableObject<Env> {
   private schedule: RoomSchedule;
   private outbox: RoomOutbox;
   private events: RoomEventCursor;
+  /** The alarm this instance last set; undefined until read, since an earlier instance may have set one. */
+  private alarmAt: number | null | undefined;
+  private lastSyncAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -168,6 +176,7 @@ export class ConversationRoom extends DurableObject<Env> {
       }
     }
     await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
     await this.ctx.storage.deleteAll();
     this.store = new RoomStore(this.ctx.storage.sql);
     this.schedule = new RoomSchedule(this.ctx.storage.sql);
@@ -194,13 +203,14 @@ export class ConversationRoom extends DurableObject<Env> {
     });
     // A visitor who arrives while an agent's answer waits for them starts the idle clock (it does
     // not run while nobody is on the page).
-    if (principal.data.role === "visitor" && this.owesReply() && !this.schedule.get("idle_close")) {
-      this.armIdle();
+    const owed = principal.data.role === "visitor" ? this.replyOwedSince() : null;
+    if (owed !== null && !this.schedule.get("idle_close")) {
+      this.armIdle(Date.now());
       await this.armAlarm();
     }
     // A visitor who comes back after the warning went out still needs to know the chat is closing.
     const closing = this.schedule.get("idle_close");
-    if (principal.data.role === "visitor" && closing && !this.schedule.get("idle_warning")) {
+    if (owed !== null && closing && !this.schedule.get("idle_warning")) {
       this.send(server, { type: "idle_warning", closesAt: closing.dueAt });
     }
     return new Response(null, { status: 101, webSocket: client });
@@ -279,6 +289,7 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     const now = Date.now();
     for (const timer of this.schedule.due(now)) {
       // A timer handled before this one may have moved or cleared it (the sync awaits D1 meanwhile).
@@ -287,15 +298,14 @@ export class ConversationRoom extends DurableObject<Env> {
       this.schedule.cancel(timer.name);
       switch (timer.name) {
         case "idle_warning":
-          this.warnIdle();
-          break;
         case "idle_close":
-          if (this.store.state().status === "active") this.finish("idle", null);
+          this.checkIdle(current);
           break;
         case "survey":
           this.queueSurvey();
           break;
         case "sync":
+          this.lastSyncAt = now;
           await this.sync(current.attempts);
           break;
       }
@@ -311,17 +321,23 @@ export class ConversationRoom extends DurableObject<Env> {
 
   private append(author: Author, clientId: string, body: string, attachment: Attachment | undefined): PostResult {
     if (!this.store.identity()) return refuse("internal", "conversation not initialised");
-    const existing = this.store.findByClientId(clientId);
-    if (existing) {
-      if (existing.author.type !== author.type || existing.author.id !== author.id) {
-        return refuse("bad_frame", "clientId is already used by another message");
-      }
-      return { ok: true, message: existing, duplicate: true };
+    // A retry of a message sent before the chat ended is still acknowledged, so refusals look for it first.
+    const refusal =
+      this.store.state().status === "ended"
+        ? refuse("conversation_ended", "this conversation has ended")
+        : !attachment && body.trim() === ""
+          ? refuse("bad_frame", "a message needs a body or an attachment")
+          : null;
+    if (!refusal) {
+      const message = this.store.append({ clientId, author, body, ...(attachment ? { attachment } : {}) });
+      if (message) return { ok: true, message, duplicate: false };
     }
-    if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has ended");
-    if (!attachment && body.trim() === "") return refuse("bad_frame", "a message needs a body or an attachment");
-    const message = this.store.append({ clientId, author, body, ...(attachment ? { attachment } : {}) });
-    return { ok: true, message, duplicate: false };
+    const existing = this.store.findByClientId(clientId);
+    if (!existing) return refusal ?? refuse("internal", "the message was neither stored nor found");
+    if (existing.author.type !== author.type || existing.author.id !== author.id) {
+      return refuse("bad_frame", "clientId is already used by another message");
+    }
+    return { ok: true, message: existing, duplicate: true };
   }
 
   /** Synchronous, so that it lands in the same durable step as the write it follows. */
@@ -330,11 +346,19 @@ export class ConversationRoom extends DurableObject<Env> {
       if (ws !== sender) this.send(ws, { type: "message", message });
     }
     this.requestSync();
-    // Idleness counts only while the visitor owes a reply: an agent's message starts the clock,
-    // the visitor's stops it.
-    if (message.author.type === "visitor") this.clearIdle();
-    // A thread an agent started for a customer who is not on the page has no visitor to idle.
-    if (message.author.type === "agent" && this.ctx.getWebSockets("visitor").length > 0 && this.owesReply()) this.armIdle();
+    // Idleness counts only while the visitor owes a reply: an agent's message starts the clock.
+    // Later messages, the visitor's included, leave the timers alone: checkIdle works out when
+    // they go off whether the visitor still owes a reply and since when, so a busy chat writes
+    // no timer per message. A thread an agent started for a customer who is not on the page has
+    // no visitor to idle.
+    if (
+      message.author.type === "agent" &&
+      !this.schedule.get("idle_close") &&
+      this.store.state().status === "active" &&
+      this.ctx.getWebSockets("visitor").length > 0
+    ) {
+      this.armIdle(message.createdAt);
+    }
   }
 
   /**
@@ -344,6 +368,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private appendSystem(event: SystemEvent, body: string): Message {
     const seq = this.store.lastSeq() + 1;
     const message = this.store.append({ clientId: `system:${event.kind}:${seq}`, author: SYSTEM, body, event });
+    if (!message) throw new Error(`system message ${seq} already exists`);
     this.afterAppend(message, null);
     return message;
   }
@@ -359,7 +384,7 @@ export class ConversationRoom extends DurableObject<Env> {
       if (other !== ws) this.send(other, { type: "typing", author: authorOf(principal), active });
     }
     // A visitor who is typing is not idle: push the close back, if the clock is running.
-    if (principal.role === "visitor" && active && this.schedule.get("idle_close")) this.armIdle();
+    if (principal.role === "visitor" && active && this.schedule.get("idle_close")) this.armIdle(Date.now());
     return OK;
   }
 
@@ -442,13 +467,19 @@ export class ConversationRoom extends DurableObject<Env> {
     return OK;
   }
 
-  /** The conversation is live and the newest word is an agent's: the visitor owes the reply. */
-  private owesReply(): boolean {
-    return this.store.state().status === "active" && this.store.lastPersonAuthor() === "agent";
+  /**
+   * When the agent's answer the visitor has not replied to was sent: the conversation is live and
+   * the newest word is an agent's. Null when the visitor owes no reply.
+   */
+  private replyOwedSince(): number | null {
+    if (this.store.state().status !== "active") return null;
+    const last = this.store.lastPersonMessage();
+    return last?.author === "agent" ? last.createdAt : null;
   }
 
-  private armIdle(): void {
-    const closesAt = Date.now() + this.identity().settings.idleMinutes * 60_000;
+  /** The clock runs from `since`: a warning a minute before the close. */
+  private armIdle(since: number): void {
+    const closesAt = since + this.identity().settings.idleMinutes * 60_000;
     this.schedule.set("idle_warning", Math.max(Date.now(), closesAt - IDLE_WARNING_MS));
     this.schedule.set("idle_close", closesAt);
   }
@@ -458,10 +489,19 @@ export class ConversationRoom extends DurableObject<Env> {
     this.schedule.cancel("idle_close");
   }
 
-  private warnIdle(): void {
-    const closing = this.schedule.get("idle_close");
-    if (!closing || this.store.state().status !== "active") return;
-    for (const ws of this.ctx.getWebSockets("visitor")) this.send(ws, { type: "idle_warning", closesAt: closing.dueAt });
+  /**
+   * An idle timer went off. The timers were set for the first unanswered answer and left alone
+   * since, so this is where the visitor's reply calls them off, and where a newer answer moves
+   * them: to its own close, when that is later than the one set (typing sets a later one).
+   */
+  private checkIdle(fired: Timer): void {
+    const since = this.replyOwedSince();
+    if (since === null) return this.clearIdle();
+    const closesAt =
+      fired.name === "idle_close" ? fired.dueAt : (this.schedule.get("idle_close")?.dueAt ?? fired.dueAt + IDLE_WARNING_MS);
+    if (since + this.identity().settings.idleMinutes * 60_000 > closesAt) return this.armIdle(since);
+    if (fired.name === "idle_close") return this.finish("idle", null);
+    for (const ws of this.ctx.getWebSockets("visitor")) this.send(ws, { type: "idle_warning", closesAt });
   }
 
   private queueSurvey(): void {
@@ -472,7 +512,8 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   private requestSync(): void {
-    this.schedule.atLatest("sync", Date.now() + SYNC_DELAY_MS);
+    const now = Date.now();
+    this.schedule.atLatest("sync", Math.max(now + SYNC_DELAY_MS, this.lastSyncAt + SYNC_INTERVAL_MS));
   }
 
   private hasUnsyncedWork(): boolean {
@@ -495,10 +536,14 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   private async armAlarm(): Promise<void> {
-    const next = this.schedule.nextDue();
-    if (next === null) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+    const due = this.schedule.nextDue();
+    if (due === null) return;
+    // A timer already overdue (a crash, a long sync) fires now; the runtime refuses a time in the past.
+    const next = Math.max(due, Date.now());
+    this.alarmAt ??= await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= next) return;
+    await this.ctx.storage.setAlarm(next);
+    this.alarmAt = next;
   }
 
   private snapshotOf(state: RoomState): RoomSnapshot {

@@ -97,9 +97,33 @@ const toState = (r: ConversationRow): RoomState => ({
   transcriptRequests: r.transcript_requests,
 });
 
+const identityOf = (r: ConversationRow): RoomIdentity => ({
+  conversationId: r.conversation_id,
+  workspaceId: r.workspace_id,
+  channelId: r.channel_id,
+  contact: { name: r.contact_name, email: r.contact_email },
+  locale: locale.parse(r.locale),
+  settings: {
+    idleMinutes: r.idle_minutes,
+    allowBackToChat: r.allow_back_to_chat === 1,
+    transcriptEmail: r.transcript_email === 1,
+  },
+});
+
 const outcomeKey = (s: ConversationOutcome) => JSON.stringify([s.status, s.agent?.id ?? null, s.endedBy, s.endedAt, s.feedback]);
 
+/**
+ * The room is single-threaded and the only writer of its storage, so the conversation row and the
+ * newest seq are read once and then kept in memory, updated by the same methods that write them:
+ * a message costs one INSERT, not a round of reads. A failed write throws before the copy changes,
+ * and a failed commit resets the whole object, so the copy never runs ahead of storage.
+ */
 export class RoomStore {
+  private cachedRow: ConversationRow | null | undefined;
+  private cachedIdentity: RoomIdentity | null = null;
+  private cachedState: RoomState | null = null;
+  private cachedLastSeq: number | undefined;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`
       CREATE TABLE IF NOT EXISTS conversation (
@@ -145,30 +169,27 @@ export class RoomStore {
   }
 
   private row(): ConversationRow | null {
-    return this.sql.exec<ConversationRow>("SELECT * FROM conversation WHERE id = 1").toArray()[0] ?? null;
+    if (this.cachedRow === undefined) this.remember(this.sql.exec<ConversationRow>("SELECT * FROM conversation WHERE id = 1").toArray()[0] ?? null);
+    return this.cachedRow ?? null;
+  }
+
+  private remember(row: ConversationRow | null): void {
+    this.cachedRow = row;
+    this.cachedIdentity = row && identityOf(row);
+    this.cachedState = row && toState(row);
   }
 
   identity(): RoomIdentity | null {
-    const r = this.row();
-    if (!r) return null;
-    return {
-      conversationId: r.conversation_id,
-      workspaceId: r.workspace_id,
-      channelId: r.channel_id,
-      contact: { name: r.contact_name, email: r.contact_email },
-      locale: locale.parse(r.locale),
-      settings: {
-        idleMinutes: r.idle_minutes,
-        allowBackToChat: r.allow_back_to_chat === 1,
-        transcriptEmail: r.transcript_email === 1,
-      },
-    };
+    this.row();
+    return this.cachedIdentity;
   }
 
   /** Only for an initialised room; callers check `identity()` first. */
   state(): RoomState {
-    return toState(this.row()!);
+    this.row();
+    return this.cachedState!;
   }
+
 
   /** Idempotent: a second call for the same room changes nothing. */
   init(identity: RoomIdentity, status: "queued" | "active", agent: AgentRef | null): void {
@@ -190,14 +211,15 @@ export class RoomStore {
       agent?.name ?? null,
       status === "active" ? 1 : 0,
     );
+    this.cachedRow = undefined;
   }
 
   save(next: RoomState): void {
     const changed = outcomeKey(this.state()) !== outcomeKey(next);
-    this.sql.exec(
+    this.update(
       `UPDATE conversation SET status = ?, agent_id = ?, agent_name = ?, accepted = ?, queue_position = ?, ended_by = ?,
          ended_at = ?, feedback = ?, read_visitor = ?, read_agent = ?, transcript_requests = ?,
-         state_version = state_version + ? WHERE id = 1`,
+         state_version = state_version + ? WHERE id = 1 RETURNING *`,
       next.status,
       next.agent?.id ?? null,
       next.agent?.name ?? null,
@@ -213,15 +235,20 @@ export class RoomStore {
     );
   }
 
+  private update(query: string, ...bindings: SqlStorageValue[]): void {
+    const row = this.sql.exec<ConversationRow>(query, ...bindings).toArray()[0];
+    if (row) this.remember(row);
+  }
+
   /** The outcome D1 has not confirmed yet, with the version to confirm; null when D1 is up to date. */
   unsyncedOutcome(): { version: number; outcome: ConversationOutcome } | null {
     const r = this.row();
     if (!r || r.synced_state_version >= r.state_version) return null;
-    return { version: r.state_version, outcome: toState(r) };
+    return { version: r.state_version, outcome: this.state() };
   }
 
   markOutcomeSynced(version: number): void {
-    this.sql.exec("UPDATE conversation SET synced_state_version = MAX(synced_state_version, ?) WHERE id = 1", version);
+    this.update("UPDATE conversation SET synced_state_version = MAX(synced_state_version, ?) WHERE id = 1 RETURNING *", version);
   }
 
   syncedSeq(): number {
@@ -229,19 +256,22 @@ export class RoomStore {
   }
 
   markSynced(seq: number): void {
-    this.sql.exec("UPDATE conversation SET synced_seq = MAX(synced_seq, ?) WHERE id = 1", seq);
+    this.update("UPDATE conversation SET synced_seq = MAX(synced_seq, ?) WHERE id = 1 RETURNING *", seq);
   }
 
   lastSeq(): number {
-    return this.sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM messages").one().s;
+    this.cachedLastSeq ??= this.sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM messages").one().s;
+    return this.cachedLastSeq;
   }
 
-  /** Who wrote the newest message that a person wrote (system lines aside), if anyone has. */
-  lastPersonAuthor(): "visitor" | "agent" | null {
+  /** The newest message that a person wrote (system lines aside), if anyone has. */
+  lastPersonMessage(): { author: "visitor" | "agent"; createdAt: number } | null {
     const row = this.sql
-      .exec<{ t: "visitor" | "agent" }>("SELECT author_type AS t FROM messages WHERE author_type != 'system' ORDER BY seq DESC LIMIT 1")
+      .exec<{ t: "visitor" | "agent"; at: number }>(
+        "SELECT author_type AS t, created_at AS at FROM messages WHERE author_type != 'system' ORDER BY seq DESC LIMIT 1",
+      )
       .toArray()[0];
-    return row?.t ?? null;
+    return row ? { author: row.t, createdAt: row.at } : null;
   }
 
   findByClientId(clientId: string): Message | null {
@@ -249,21 +279,26 @@ export class RoomStore {
     return row ? toMessage(row) : null;
   }
 
-  append(input: Omit<Message, "seq" | "createdAt">): Message {
+  /** Appends the message with the next seq; null, writing nothing, when its clientId is already taken. */
+  append(input: Omit<Message, "seq" | "createdAt">): Message | null {
     const message: Message = { ...input, seq: this.lastSeq() + 1, createdAt: Date.now() };
-    this.sql.exec(
-      `INSERT INTO messages (seq, client_id, author_type, author_id, author_name, body, created_at, attachment, event)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      message.seq,
-      message.clientId,
-      message.author.type,
-      message.author.id,
-      message.author.name,
-      message.body,
-      message.createdAt,
-      message.attachment ? JSON.stringify(message.attachment) : null,
-      message.event ? JSON.stringify(message.event) : null,
-    );
+    const inserted = this.sql
+      .exec(
+        `INSERT INTO messages (seq, client_id, author_type, author_id, author_name, body, created_at, attachment, event)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
+        message.seq,
+        message.clientId,
+        message.author.type,
+        message.author.id,
+        message.author.name,
+        message.body,
+        message.createdAt,
+        message.attachment ? JSON.stringify(message.attachment) : null,
+        message.event ? JSON.stringify(message.event) : null,
+      )
+      .toArray();
+    if (inserted.length === 0) return null;
+    this.cachedLastSeq = message.seq;
     return message;
   }
 

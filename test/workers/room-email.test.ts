@@ -4,9 +4,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   acceptedConversation,
   conversationRow,
+  editStorage,
   emailsOf,
   eventually,
   fireTimer,
+  frameAfter,
   liveConversation,
   sendAndExpectError,
   sendMessage,
@@ -57,12 +59,12 @@ describe("the transcript", () => {
     expect(email!.text_body).toContain("Chat ended by the visitor");
 
     // A replay of the same work (a crash after queueing, before recording it) sends nothing new.
-    await runInDurableObject(live.room, (_room, state) => {
-      state.storage.sql.exec(
+    await editStorage(live.room, (storage) => {
+      storage.sql.exec(
         "INSERT INTO outbox (item) VALUES (?)",
         JSON.stringify({ kind: "transcript", idempotencyKey: `${live.conversation.id}:transcript:ended:4`, uptoSeq: 4 }),
       );
-      state.storage.sql.exec("INSERT INTO schedule (name, due_at) VALUES ('sync', 0)");
+      storage.sql.exec("INSERT INTO schedule (name, due_at) VALUES ('sync', 0)");
     });
     await fireTimer(live.room, "sync");
     expect(await emailsOf(live.ws.workspaceId)).toHaveLength(1);
@@ -179,8 +181,9 @@ describe("the satisfaction survey", () => {
     const live = await acceptedConversation();
     await endByVisitor(live);
     expect(await timer(live.room, "survey")).not.toBeNull();
+    const from = live.visitor.frames.length;
     live.visitor.send({ type: "reopen" });
-    await live.visitor.next((f) => f.type === "status" && f.status === "active");
+    await frameAfter(live.visitor, from, (f) => f.type === "status" && f.status === "active");
     expect(await timer(live.room, "survey")).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { AgentRef, ServerFrame } from "../../protocol/frames";
@@ -70,13 +70,39 @@ export function timer(room: ReturnType<typeof roomFor>, name: TimerName) {
   );
 }
 
+/**
+ * Changes a room's storage behind its back, as a crash or the passing of time would, then evicts
+ * it: the room keeps what it wrote in memory, so only a fresh instance reads the change, just as
+ * only a restarted one would.
+ */
+export async function editStorage(
+  room: ReturnType<typeof roomFor>,
+  edit: (storage: DurableObjectStorage) => unknown,
+): Promise<void> {
+  await runInDurableObject(room, (_instance, state) => edit(state.storage));
+  await evictDurableObject(room);
+}
+
 /** Makes a timer due now and runs the room's alarm, as if its time had come. */
 export async function fireTimer(room: ReturnType<typeof roomFor>, name: TimerName): Promise<void> {
-  await runInDurableObject(room, async (_instance, state) => {
-    const moved = state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE name = ?", Date.now() - 1, name).rowsWritten;
+  await editStorage(room, async (storage) => {
+    const moved = storage.sql.exec("UPDATE schedule SET due_at = ? WHERE name = ?", Date.now() - 1, name).rowsWritten;
     if (moved !== 1) throw new Error(`timer ${name} is not set`);
     // Far enough ahead that the runtime does not fire it on its own while the test runs it.
-    await state.storage.setAlarm(Date.now() + 60_000);
+    await storage.setAlarm(Date.now() + 60_000);
+  });
+  if (!(await runDurableObjectAlarm(room))) throw new Error("the room's alarm did not run");
+}
+
+/**
+ * Lets `ms` pass as far as the room can tell: every time it has stored (its messages' and its
+ * timers') moves back by `ms`, then its alarm runs whatever that made due.
+ */
+export async function passTime(room: ReturnType<typeof roomFor>, ms: number): Promise<void> {
+  await editStorage(room, async (storage) => {
+    storage.sql.exec("UPDATE messages SET created_at = created_at - ?", ms);
+    storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
+    await storage.setAlarm(Date.now() + 60_000);
   });
   if (!(await runDurableObjectAlarm(room))) throw new Error("the room's alarm did not run");
 }
@@ -122,9 +148,11 @@ export async function conversationRow(workspaceId: string, conversationId: strin
 /** Timers survive between the tests of a file; the rooms of a finished test must not fire later. */
 export async function silenceRooms(): Promise<void> {
   for (const room of stubs.splice(0)) {
-    await runInDurableObject(room, async (_instance, state) => {
-      state.storage.sql.exec("DELETE FROM schedule");
-      await state.storage.deleteAlarm();
+    const timers = await runInDurableObject(room, (_instance, state) => state.storage.sql.exec("SELECT 1 FROM schedule").toArray().length);
+    if (timers === 0) continue;
+    await editStorage(room, async (storage) => {
+      storage.sql.exec("DELETE FROM schedule");
+      await storage.deleteAlarm();
     });
   }
 }

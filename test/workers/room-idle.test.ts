@@ -1,10 +1,12 @@
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestSocket } from "./fixtures";
 import {
   acceptedConversation,
+  editStorage,
   fireTimer,
   liveConversation,
+  passTime,
   sendAndExpectError,
   sendMessage,
   settled,
@@ -53,7 +55,7 @@ describe("visitor inactivity", () => {
     expect(agentSocket.ofType("idle_warning")).toEqual([]);
     expect((await room.snapshot()).status).toBe("active");
 
-    await fireTimer(room, "idle_close");
+    await passTime(room, closesAt - Date.now());
     const ended = await visitor.next<"message">((f) => f.type === "message" && f.message.event?.kind === "ended");
     expect(ended.message).toMatchObject({ body: "Chat closed after inactivity", event: { reason: "idle" } });
     for (const socket of [visitor, agentSocket]) {
@@ -68,17 +70,49 @@ describe("visitor inactivity", () => {
     await sendMessage(agentSocket, "Anything else?");
     expect(await timer(room, "idle_close")).not.toBeNull();
     await sendMessage(visitor, "Yes, one thing");
+    // The timers go off as set; the visitor's reply calls them off then.
+    await fireTimer(room, "idle_warning");
     expect(await timer(room, "idle_close")).toBeNull();
     expect(await timer(room, "idle_warning")).toBeNull();
+    await settled(visitor);
+    expect(visitor.ofType("idle_warning")).toEqual([]);
+    expect((await room.snapshot()).status).toBe("active");
+  });
+
+  it("counts from the newest answer the visitor has not replied to", async () => {
+    const { visitor, agentSocket, room } = await acceptedConversation();
+    await sendMessage(agentSocket, "First answer");
+    const firstClose = (await timer(room, "idle_close"))!;
+    await sendMessage(visitor, "Thanks, and one more thing");
+    // Nine minutes later, as far as the room can tell, the agent answers again.
+    await editStorage(room, (storage) => {
+      storage.sql.exec("UPDATE messages SET created_at = created_at - ?", 9 * MINUTE);
+      storage.sql.exec("UPDATE schedule SET due_at = due_at - ? WHERE name LIKE 'idle_%'", 9 * MINUTE);
+    });
+    const before = Date.now();
+    await sendMessage(agentSocket, "Second answer");
+    // The warning set for the first answer goes off, and moves to the second one's.
+    await fireTimer(room, "idle_warning");
+    await settled(visitor);
+    expect(visitor.ofType("idle_warning")).toEqual([]);
+    const close = (await timer(room, "idle_close"))!;
+    expect(close).toBeGreaterThanOrEqual(before + 10 * MINUTE);
+    expect(close).toBeGreaterThan(firstClose - 9 * MINUTE);
+    expect(await timer(room, "idle_warning")).toBe(close - MINUTE);
+    // So does the close, if its turn comes first: the chat stays open.
+    await fireTimer(room, "idle_close");
+    expect((await room.snapshot()).status).toBe("active");
+    expect(await timer(room, "idle_close")).toBe(close);
   });
 
   it("starts over while the visitor is typing", async () => {
     const { visitor, agentSocket, room } = await acceptedConversation();
     await sendMessage(agentSocket, "Take your time");
     // Nine minutes later, as far as the room can tell:
-    await runInDurableObject(room, (_room, state) => {
-      state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ? WHERE name LIKE 'idle_%'", 9 * MINUTE);
+    await editStorage(room, (storage) => {
+      storage.sql.exec("UPDATE schedule SET due_at = due_at - ? WHERE name LIKE 'idle_%'", 9 * MINUTE);
     });
+    expect(await timer(room, "idle_close")).toBeLessThan(Date.now() + 2 * MINUTE);
     visitor.send({ type: "typing", active: true });
     await settled(visitor);
     expect(await timer(room, "idle_close")).toBeGreaterThan(Date.now() + 9 * MINUTE);
@@ -106,9 +140,10 @@ describe("visitor inactivity", () => {
     const back = await TestSocket.visitor(conversation.id, token);
     expect(await back.next((f) => f.type === "idle_warning")).toEqual(warning);
 
-    // Writing now keeps the chat open: the close is called off.
+    // Writing now keeps the chat open: the close is called off when it comes.
     const from = back.frames.length;
     await sendMessage(back, "Yes!");
+    await fireTimer(room, "idle_close");
     expect(await timer(room, "idle_close")).toBeNull();
     expect((await room.snapshot()).status).toBe("active");
     await settled(back);

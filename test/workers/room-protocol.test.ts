@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { roomFor } from "../../worker/rooms";
 import { createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
+import { editStorage } from "./room-helpers";
 
 async function setup() {
   const ws = await createWorkspace();
@@ -156,10 +157,10 @@ describe("a conversation's room", () => {
     expect(summary).toEqual({ last_seq: 2, last_author_name: "Vera Visitor" });
 
     // A crash after writing to D1 but before recording it: the replay must not duplicate anything.
-    await runInDurableObject(stub, (_room, state) => {
-      state.storage.sql.exec("UPDATE conversation SET synced_seq = 0");
-      state.storage.sql.exec("INSERT INTO schedule (name, due_at) VALUES ('sync', 0)");
-      return state.storage.setAlarm(Date.now());
+    await editStorage(stub, (storage) => {
+      storage.sql.exec("UPDATE conversation SET synced_seq = 0");
+      storage.sql.exec("INSERT INTO schedule (name, due_at) VALUES ('sync', 0)");
+      return storage.setAlarm(Date.now());
     });
     await eventually(() =>
       runInDurableObject(stub, (_room, state) =>
@@ -192,9 +193,9 @@ describe("a conversation's room", () => {
     } finally {
       await env.DB.exec("ALTER TABLE messages_away RENAME TO messages");
     }
-    await runInDurableObject(stub, async (_room, state) => {
-      state.storage.sql.exec("UPDATE schedule SET due_at = 0");
-      await state.storage.setAlarm(Date.now());
+    await editStorage(stub, async (storage) => {
+      storage.sql.exec("UPDATE schedule SET due_at = 0");
+      await storage.setAlarm(Date.now());
     });
     const count = await eventually(async () => {
       const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?")
