@@ -69,7 +69,7 @@ export const inboxConversation = conversationSummary.extend({
 export const inboxPage = z.object({ conversations: z.array(inboxConversation), nextCursor: z.string().nullable() });
 
 export const conversationDetail = inboxConversation.extend({
-  /** The transcript kept on the conversation, one line per message (the request note). */
+  /** The transcript, one line per message, built from the conversation's messages (the request note). */
   requestNote: z.string(),
   /** The visitor's language, for what is emailed to them. */
   locale: locale.nullable(),

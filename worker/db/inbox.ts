@@ -148,6 +148,29 @@ const REQUEST_NOTE_LINES = `SELECT '[' || strftime('%Y-%m-%d %H:%M', created_at 
 
 const noteLine = z.object({ line: z.string() });
 
+/** A conversation in the agent's workspace, with everything its thread header shows but the note. */
+export type ConversationHeader = Omit<ConversationDetail, "requestNote">;
+
+function toHeader(row: Record<string, unknown>): ConversationHeader {
+  const parsedLocale = locale.safeParse(row.locale);
+  return { ...toInboxConversation(row), locale: parsedLocale.success ? parsedLocale.data : null };
+}
+
+/** One row read by key: cheap enough for every access check, however long the thread. */
+export async function getConversationHeader(
+  db: D1Database,
+  workspaceId: string,
+  agentId: string,
+  conversationId: string,
+): Promise<ConversationHeader | null> {
+  const row = await db
+    .prepare(`${ROW_SELECT} WHERE c.workspace_id = ? AND c.id = ?`)
+    .bind(agentId, workspaceId, conversationId)
+    .first<Record<string, unknown>>();
+  return row ? toHeader(row) : null;
+}
+
+/** The header and the request note, which reads every message of the thread: for showing it only. */
 export async function getConversationDetail(
   db: D1Database,
   workspaceId: string,
@@ -160,12 +183,7 @@ export async function getConversationDetail(
   ]);
   const row = conversation?.results[0];
   if (!row || !note) return null;
-  const parsedLocale = locale.safeParse(row.locale);
-  return {
-    ...toInboxConversation(row),
-    requestNote: note.results.map((r) => `${noteLine.parse(r).line}\n`).join(""),
-    locale: parsedLocale.success ? parsedLocale.data : null,
-  };
+  return { ...toHeader(row), requestNote: note.results.map((r) => `${noteLine.parse(r).line}\n`).join("") };
 }
 
 /** Moves the agent's read mark forward (never back) and clears their notification for the thread. */

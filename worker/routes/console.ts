@@ -7,10 +7,10 @@ import { requireAgent, sameOriginOnly, SESSION_COOKIE } from "../auth/middleware
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "../auth/password";
 import { findAgentByEmail } from "../db/agents";
 import { listWorkspaceAgents } from "../db/console-agents";
-import { listInboxPage, markRead } from "../db/inbox";
+import { getConversationDetail, listInboxPage, markRead } from "../db/inbox";
 import { clearPresence } from "../db/notifications";
 import { createSession, deleteSession, findSession, SESSION_TTL_MS } from "../db/sessions";
-import { HttpError } from "../http/errors";
+import { HttpError, notFound } from "../http/errors";
 import { clientAddress, enforceLimit, LIMITS } from "../http/rate-limit";
 import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket } from "../rooms";
@@ -67,7 +67,12 @@ consoleRoutes.get("/conversations", async (c) => {
   return c.json(await listInboxPage(c.env.DB, agent.workspaceId, agent.id, query));
 });
 
-consoleRoutes.get("/conversations/:id", async (c) => c.json({ conversation: await conversationForAgent(c) }));
+consoleRoutes.get("/conversations/:id", async (c) => {
+  const agent = c.get("agent");
+  const conversation = await getConversationDetail(c.env.DB, agent.workspaceId, agent.id, c.req.param("id"));
+  if (!conversation) throw notFound("conversation");
+  return c.json({ conversation });
+});
 
 consoleRoutes.get("/conversations/:id/socket", async (c) => {
   const agent = c.get("agent");
