@@ -54,6 +54,8 @@ export class ConversationRoom extends DurableObject<Env> {
   /** The alarm this instance last set; undefined until read, since an earlier instance may have set one. */
   private alarmAt: number | null | undefined;
   private lastSyncAt = 0;
+  /** While the alarm runs, it arms the next one when it ends; events meanwhile leave that to it. */
+  private alarmRunning = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -290,12 +292,22 @@ export class ConversationRoom extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    const now = Date.now();
+    this.alarmRunning = true;
+    try {
+      await this.runDueTimers(Date.now());
+    } finally {
+      this.alarmRunning = false;
+    }
+    await this.armAlarm();
+  }
+
+  private async runDueTimers(now: number): Promise<void> {
     for (const timer of this.schedule.due(now)) {
       // A timer handled before this one may have moved or cleared it (the sync awaits D1 meanwhile).
       const current = this.schedule.get(timer.name);
       if (!current || current.dueAt > now) continue;
-      this.schedule.cancel(timer.name);
+      // The sync settles its own timer when it is done, in the same step as its progress.
+      if (timer.name !== "sync") this.schedule.cancel(timer.name);
       switch (timer.name) {
         case "idle_warning":
         case "idle_close":
@@ -310,7 +322,6 @@ export class ConversationRoom extends DurableObject<Env> {
           break;
       }
     }
-    await this.armAlarm();
   }
 
   private identity(): RoomIdentity {
@@ -512,8 +523,11 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   private requestSync(): void {
-    const now = Date.now();
-    this.schedule.atLatest("sync", Math.max(now + SYNC_DELAY_MS, this.lastSyncAt + SYNC_INTERVAL_MS));
+    this.schedule.atLatest("sync", this.nextSyncAt());
+  }
+
+  private nextSyncAt(): number {
+    return Math.max(Date.now() + SYNC_DELAY_MS, this.lastSyncAt + SYNC_INTERVAL_MS);
   }
 
   private hasUnsyncedWork(): boolean {
@@ -526,18 +540,26 @@ export class ConversationRoom extends DurableObject<Env> {
     );
   }
 
+  /**
+   * Messages that arrive while the sync awaits D1 find its timer already due and leave it alone,
+   * so it is settled here, once the sync's progress is recorded: due again if work came in
+   * meanwhile, gone if not.
+   */
   private async sync(attempts: number): Promise<void> {
     try {
       await syncRoom(this.env, this.store, this.outbox, this.events);
     } catch (err) {
       console.error("room sync failed; will retry", err);
       this.schedule.set("sync", Date.now() + Math.min(1000 * 2 ** attempts, MAX_SYNC_BACKOFF_MS), attempts + 1);
+      return;
     }
+    if (this.hasUnsyncedWork()) this.schedule.set("sync", this.nextSyncAt());
+    else this.schedule.cancel("sync");
   }
 
   private async armAlarm(): Promise<void> {
     const due = this.schedule.nextDue();
-    if (due === null) return;
+    if (due === null || this.alarmRunning) return;
     // A timer already overdue (a crash, a long sync) fires now; the runtime refuses a time in the past.
     const next = Math.max(due, Date.now());
     this.alarmAt ??= await this.ctx.storage.getAlarm();

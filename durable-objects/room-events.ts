@@ -5,6 +5,7 @@ import { emitEvents, type WebhookEvent } from "../worker/webhooks/emit";
 import type { RoomIdentity } from "./room-init";
 import type { OutboxItem, RoomOutbox } from "./room-outbox";
 import type { RoomStore } from "./room-store";
+import type { SyncProgress } from "./room-sync";
 
 type EventItem = Extract<OutboxItem, { kind: "event" }>;
 
@@ -44,7 +45,8 @@ const messageEvent = (conversationId: string, message: Message): WebhookEvent =>
  * Hands the conversation's webhook events to the dispatchers, in the order things happened: each
  * message in seq order, each other event right after the message it followed. Progress is
  * recorded only after a batch is durable in the dispatchers; ids are derived from seqs and outbox
- * rows, so a replay after a crash delivers nothing twice.
+ * rows, so a replay after a crash delivers nothing twice. Progress goes to `progress`, which the
+ * sync writes when it stops.
  */
 export async function emitRoomEvents(
   env: Env,
@@ -52,6 +54,7 @@ export async function emitRoomEvents(
   outbox: RoomOutbox,
   cursor: RoomEventCursor,
   identity: RoomIdentity,
+  progress: SyncProgress,
 ): Promise<void> {
   const { workspaceId, conversationId } = identity;
   const pending = outbox.pending().filter((p): p is { id: number; item: EventItem } => p.item.kind === "event");
@@ -61,8 +64,7 @@ export async function emitRoomEvents(
 
   const flush = async (uptoSeq: number) => {
     if (batch.length > 0) await emitEvents(env, workspaceId, batch);
-    for (const id of done) outbox.done(id);
-    cursor.markEmitted(uptoSeq);
+    progress.eventsEmitted(uptoSeq, done);
     batch = [];
     done = [];
   };

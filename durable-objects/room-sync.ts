@@ -11,14 +11,67 @@ import type { RoomStore } from "./room-store";
 const HISTORY_BATCH = 100;
 
 /**
+ * What a sync has got done. It is written to the room's storage in one synchronous step when the
+ * sync stops, whether it finished or failed part-way: a sync costs the room one commit however
+ * many steps it took, and a step is recorded only once it succeeded.
+ */
+export class SyncProgress {
+  private syncedSeq = 0;
+  private outcomeVersion = 0;
+  private emittedSeq = 0;
+  private readonly outboxDone: number[] = [];
+
+  messagesCopied(seq: number): void {
+    this.syncedSeq = seq;
+  }
+
+  outcomeCopied(version: number): void {
+    this.outcomeVersion = version;
+  }
+
+  eventsEmitted(seq: number, outboxIds: number[]): void {
+    this.emittedSeq = seq;
+    this.outboxDone.push(...outboxIds);
+  }
+
+  outboxItemDone(id: number): void {
+    this.outboxDone.push(id);
+  }
+
+  record(store: RoomStore, outbox: RoomOutbox, cursor: RoomEventCursor): void {
+    if (this.syncedSeq > 0) store.markSynced(this.syncedSeq);
+    if (this.outcomeVersion > 0) store.markOutcomeSynced(this.outcomeVersion);
+    if (this.emittedSeq > 0) cursor.markEmitted(this.emittedSeq);
+    for (const id of this.outboxDone) outbox.done(id);
+  }
+}
+
+/**
  * Everything the room's alarm hands to the outside world: new messages and the conversation's
- * outcome to D1, then webhook events and the outbox (emails, the lobby's queue). Each step records its progress only
- * after it succeeded, so a failure or crash anywhere repeats work instead of losing it, and every
- * write is keyed so that a repeat is harmless. Throws if anything is left for a retry.
+ * outcome to D1, then webhook events and the outbox (emails, the lobby's queue). Progress is
+ * recorded only after each step succeeded, so a failure or crash anywhere repeats work instead of
+ * losing it, and every write is keyed so that a repeat is harmless. Throws if anything is left
+ * for a retry.
  */
 export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox, cursor: RoomEventCursor): Promise<void> {
   const identity = store.identity();
   if (!identity) return;
+  const progress = new SyncProgress();
+  try {
+    await copyAndDeliver(env, store, outbox, cursor, identity, progress);
+  } finally {
+    progress.record(store, outbox, cursor);
+  }
+}
+
+async function copyAndDeliver(
+  env: Env,
+  store: RoomStore,
+  outbox: RoomOutbox,
+  cursor: RoomEventCursor,
+  identity: RoomIdentity,
+  progress: SyncProgress,
+): Promise<void> {
   const { workspaceId, conversationId } = identity;
 
   let batch = store.messagesAfter(store.syncedSeq(), HISTORY_BATCH);
@@ -26,19 +79,19 @@ export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox, c
     await writeHistory(env.DB, workspaceId, conversationId, batch);
     await emailNewMessages(env, workspaceId, conversationId, batch);
     const last = batch.at(-1)!.seq;
-    store.markSynced(last);
+    progress.messagesCopied(last);
     batch = store.messagesAfter(last, HISTORY_BATCH);
   }
 
   const outcome = store.unsyncedOutcome();
   if (outcome) {
     await writeConversationOutcome(env.DB, workspaceId, conversationId, outcome.outcome);
-    store.markOutcomeSynced(outcome.version);
+    progress.outcomeCopied(outcome.version);
   }
 
   // Emails do not wait for each other; the lobby's calls keep their order, so a failed one holds back the ones after it.
   const failed: unknown[] = [];
-  await emitRoomEvents(env, store, outbox, cursor, identity).catch((err: unknown) => failed.push(err));
+  await emitRoomEvents(env, store, outbox, cursor, identity, progress).catch((err: unknown) => failed.push(err));
   let lobbyBlocked = false;
   for (const { id, item } of outbox.pending()) {
     if (item.kind === "event") continue;
@@ -46,7 +99,7 @@ export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox, c
     if (forLobby && lobbyBlocked) continue;
     try {
       await deliver(env, store, identity, item);
-      outbox.done(id);
+      progress.outboxItemDone(id);
     } catch (err) {
       failed.push(err);
       lobbyBlocked ||= forLobby;

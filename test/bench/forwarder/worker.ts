@@ -21,6 +21,10 @@ export class ForwardingRoom extends DurableObject<ForwarderEnv> {
   override async fetch(request: Request): Promise<Response> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, new URL(request.url).pathname.startsWith("/durable-rooms/") ? [DURABLE] : []);
+    // Parley greets every socket with `ready`, and the first frame sent on a connection sets up its
+    // permessage-deflate state (about 0.3 MB, kept while the room hibernates): the limit greets
+    // too, so that idle memory compares equal connections.
+    server.send('{"type":"ready"}');
     return new Response(null, { status: 101, webSocket: client });
   }
 
