@@ -56,6 +56,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private lastSyncAt = 0;
   /** While the alarm runs, it arms the next one when it ends; events meanwhile leave that to it. */
   private alarmRunning = false;
+  private readonly principals = new WeakMap<WebSocket, Principal>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -595,8 +596,14 @@ export class ConversationRoom extends DurableObject<Env> {
     this.send(ws, { type: "history", messages: more ? messages.slice(0, HISTORY_PAGE_SIZE) : messages, more });
   }
 
+  /** The attachment is read and checked once per socket per wake-up, not once per frame. */
   private principalOf(ws: WebSocket): Principal {
-    return principalSchema.parse(ws.deserializeAttachment());
+    let principal = this.principals.get(ws);
+    if (!principal) {
+      principal = principalSchema.parse(ws.deserializeAttachment());
+      this.principals.set(ws, principal);
+    }
+    return principal;
   }
 
   private send(ws: WebSocket, frame: ServerFrame): void {
