@@ -359,13 +359,14 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     this.requestSync();
     // Idleness counts only while the visitor owes a reply: an agent's message starts the clock.
-    // Later messages, the visitor's included, leave the timers alone: checkIdle works out when
-    // they go off whether the visitor still owes a reply and since when, so a busy chat writes
-    // no timer per message. A thread an agent started for a customer who is not on the page has
-    // no visitor to idle.
+    // While its warning is still ahead, later messages, the visitor's included, leave the timers
+    // alone: checkIdle works out when they go off whether the visitor still owes a reply and
+    // since when, so a busy chat writes no timer per message. Once the warning is out, an answer
+    // starts the clock over, so that the next warning is not late. A thread an agent started for a
+    // customer who is not on the page has no visitor to idle.
     if (
       message.author.type === "agent" &&
-      !this.schedule.get("idle_close") &&
+      !this.schedule.get("idle_warning") &&
       this.store.state().status === "active" &&
       this.ctx.getWebSockets("visitor").length > 0
     ) {

@@ -105,6 +105,19 @@ describe("visitor inactivity", () => {
     expect(await timer(room, "idle_close")).toBe(close);
   });
 
+  it("warns again on time when the agent answers after the visitor was warned and replied", async () => {
+    const { visitor, agentSocket, room } = await acceptedConversation({ idleMinutes: 1 });
+    await sendMessage(agentSocket, "Is your tax card updated?");
+    await fireTimer(room, "idle_warning");
+    await visitor.next((f) => f.type === "idle_warning");
+    await sendMessage(visitor, "Not yet");
+    const before = Date.now();
+    await sendMessage(agentSocket, "It is now");
+    // With a one-minute idle time, the warning for the new answer is due at once.
+    expect(await timer(room, "idle_warning")).toBeLessThan(Date.now() + 1000);
+    expect(await timer(room, "idle_close")).toBeGreaterThanOrEqual(before + MINUTE);
+  });
+
   it("starts over while the visitor is typing", async () => {
     const { visitor, agentSocket, room } = await acceptedConversation();
     await sendMessage(agentSocket, "Take your time");
