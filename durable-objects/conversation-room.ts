@@ -33,6 +33,7 @@ import { syncRoom } from "./room-sync";
  */
 const SYNC_DELAY_MS = 250;
 const SYNC_INTERVAL_MS = 1000;
+const SYNC_LEASE_MS = 60_000;
 const MAX_SYNC_BACKOFF_MS = 5 * 60_000;
 const IDLE_WARNING_MS = 60_000;
 const SURVEY_DELAY_MS = 10 * 60_000;
@@ -54,8 +55,6 @@ export class ConversationRoom extends DurableObject<Env> {
   /** The alarm this instance last set; undefined until read, since an earlier instance may have set one. */
   private alarmAt: number | null | undefined;
   private lastSyncAt = 0;
-  /** While the alarm runs, it arms the next one when it ends; events meanwhile leave that to it. */
-  private alarmRunning = false;
   private readonly principals = new WeakMap<WebSocket, Principal>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -293,21 +292,11 @@ export class ConversationRoom extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    this.alarmRunning = true;
-    try {
-      await this.runDueTimers(Date.now());
-    } finally {
-      this.alarmRunning = false;
-    }
-    await this.armAlarm();
-  }
-
-  private async runDueTimers(now: number): Promise<void> {
+    const now = Date.now();
     for (const timer of this.schedule.due(now)) {
       // A timer handled before this one may have moved or cleared it (the sync awaits D1 meanwhile).
       const current = this.schedule.get(timer.name);
       if (!current || current.dueAt > now) continue;
-      // The sync settles its own timer when it is done, in the same step as its progress.
       if (timer.name !== "sync") this.schedule.cancel(timer.name);
       switch (timer.name) {
         case "idle_warning":
@@ -323,6 +312,7 @@ export class ConversationRoom extends DurableObject<Env> {
           break;
       }
     }
+    await this.armAlarm();
   }
 
   private identity(): RoomIdentity {
@@ -543,11 +533,13 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
-   * Messages that arrive while the sync awaits D1 find its timer already due and leave it alone,
-   * so it is settled here, once the sync's progress is recorded: due again if work came in
-   * meanwhile, gone if not.
+   * While the sync runs, its timer is pushed out for as long as a sync may take: a sync that never
+   * finishes runs again, and a message arriving meanwhile brings the timer back to its own next
+   * sync, in the commit of its INSERT. It is settled when the sync is done, in the same step as its
+   * progress: due again if work came in meanwhile, gone if not.
    */
   private async sync(attempts: number): Promise<void> {
+    this.schedule.set("sync", Date.now() + SYNC_LEASE_MS, attempts);
     try {
       await syncRoom(this.env, this.store, this.outbox, this.events);
     } catch (err) {
@@ -561,7 +553,7 @@ export class ConversationRoom extends DurableObject<Env> {
 
   private async armAlarm(): Promise<void> {
     const due = this.schedule.nextDue();
-    if (due === null || this.alarmRunning) return;
+    if (due === null) return;
     // A timer already overdue (a crash, a long sync) fires now; the runtime refuses a time in the past.
     const next = Math.max(due, Date.now());
     this.alarmAt ??= await this.ctx.storage.getAlarm();
