@@ -3,9 +3,9 @@ import { getConversation } from "../worker/db/conversations";
 import type { Env } from "../worker/env";
 import { emitEvents, type WebhookEvent } from "../worker/webhooks/emit";
 import type { RoomIdentity } from "./room-init";
-import type { OutboxItem, RoomOutbox } from "./room-outbox";
+import type { OutboxItem } from "./room-outbox";
 import type { RoomStore } from "./room-store";
-import type { SyncProgress } from "./room-sync";
+import type { SyncContext } from "./room-sync";
 
 type EventItem = Extract<OutboxItem, { kind: "event" }>;
 
@@ -48,14 +48,7 @@ const messageEvent = (conversationId: string, message: Message): WebhookEvent =>
  * rows, so a replay after a crash delivers nothing twice. Progress goes to `progress`, which the
  * sync writes when it stops.
  */
-export async function emitRoomEvents(
-  env: Env,
-  store: RoomStore,
-  outbox: RoomOutbox,
-  cursor: RoomEventCursor,
-  identity: RoomIdentity,
-  progress: SyncProgress,
-): Promise<void> {
+export async function emitRoomEvents({ env, store, outbox, cursor, identity, progress }: SyncContext): Promise<void> {
   const { workspaceId, conversationId } = identity;
   const pending = outbox.pending().filter((p): p is { id: number; item: EventItem } => p.item.kind === "event");
   let batch: WebhookEvent[] = [];

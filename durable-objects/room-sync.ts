@@ -58,20 +58,24 @@ export async function syncRoom(env: Env, store: RoomStore, outbox: RoomOutbox, c
   if (!identity) return;
   const progress = new SyncProgress();
   try {
-    await copyAndDeliver(env, store, outbox, cursor, identity, progress);
+    await copyAndDeliver({ env, store, outbox, cursor, identity, progress });
   } finally {
     progress.record(store, outbox, cursor);
   }
 }
 
-async function copyAndDeliver(
-  env: Env,
-  store: RoomStore,
-  outbox: RoomOutbox,
-  cursor: RoomEventCursor,
-  identity: RoomIdentity,
-  progress: SyncProgress,
-): Promise<void> {
+/** What one sync works with: the room's storage, who the room is, and where its progress goes. */
+export type SyncContext = {
+  env: Env;
+  store: RoomStore;
+  outbox: RoomOutbox;
+  cursor: RoomEventCursor;
+  identity: RoomIdentity;
+  progress: SyncProgress;
+};
+
+async function copyAndDeliver(sync: SyncContext): Promise<void> {
+  const { env, store, outbox, identity, progress } = sync;
   const { workspaceId, conversationId } = identity;
 
   let batch = store.messagesAfter(store.syncedSeq(), HISTORY_BATCH);
@@ -91,7 +95,7 @@ async function copyAndDeliver(
 
   // Emails do not wait for each other; the lobby's calls keep their order, so a failed one holds back the ones after it.
   const failed: unknown[] = [];
-  await emitRoomEvents(env, store, outbox, cursor, identity, progress).catch((err: unknown) => failed.push(err));
+  await emitRoomEvents(sync).catch((err: unknown) => failed.push(err));
   let lobbyBlocked = false;
   for (const { id, item } of outbox.pending()) {
     if (item.kind === "event") continue;
