@@ -1,9 +1,7 @@
 import {
-  attachmentSchema,
   conversationStatus,
   endReason,
   feedbackSchema,
-  systemEvent,
   type AgentRef,
   type ConversationStatus,
   type EndReason,
@@ -13,6 +11,7 @@ import {
 } from "../protocol/frames";
 import { locale } from "../protocol/channel";
 import type { ConversationOutcome } from "../worker/db/conversation-state";
+import { MESSAGE_COLUMNS, messageValues, toMessage, type MessageRow } from "../worker/db/message-columns";
 import type { RoomIdentity } from "./room-init";
 
 /**
@@ -62,28 +61,6 @@ type ConversationRow = {
   state_version: number;
   synced_state_version: number;
 };
-
-type MessageRow = {
-  seq: number;
-  client_id: string;
-  author_type: Message["author"]["type"];
-  author_id: string | null;
-  author_name: string;
-  body: string;
-  created_at: number;
-  attachment: string | null;
-  event: string | null;
-};
-
-const toMessage = (r: MessageRow): Message => ({
-  seq: r.seq,
-  clientId: r.client_id,
-  author: { type: r.author_type, id: r.author_id, name: r.author_name },
-  body: r.body,
-  createdAt: r.created_at,
-  ...(r.attachment ? { attachment: attachmentSchema.parse(JSON.parse(r.attachment)) } : {}),
-  ...(r.event ? { event: systemEvent.parse(JSON.parse(r.event)) } : {}),
-});
 
 const toState = (r: ConversationRow): RoomState => ({
   status: conversationStatus.parse(r.status),
@@ -284,17 +261,9 @@ export class RoomStore {
     const message: Message = { ...input, seq: this.lastSeq() + 1, createdAt: Date.now() };
     const inserted = this.sql
       .exec(
-        `INSERT INTO messages (seq, client_id, author_type, author_id, author_name, body, created_at, attachment, event)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
-        message.seq,
-        message.clientId,
-        message.author.type,
-        message.author.id,
-        message.author.name,
-        message.body,
-        message.createdAt,
-        message.attachment ? JSON.stringify(message.attachment) : null,
-        message.event ? JSON.stringify(message.event) : null,
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
+        ...messageValues(message),
       )
       .toArray();
     if (inserted.length === 0) return null;

@@ -3,6 +3,7 @@ import type { ConversationSummary } from "../../protocol/api";
 import { conversationStatus, type Message } from "../../protocol/frames";
 import { resolveContact, type ContactInput } from "./contacts";
 import { newId } from "./ids";
+import { MESSAGE_COLUMNS, messageValues } from "./message-columns";
 
 const summaryRow = z.object({
   id: z.string(),
@@ -117,25 +118,10 @@ export async function writeHistory(
   const last = messages.at(-1);
   if (!last) return;
   const insert = db.prepare(
-    `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at, attachment, event)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO messages (workspace_id, conversation_id, ${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   await db.batch([
-    ...messages.map((m) =>
-      insert.bind(
-        workspaceId,
-        conversationId,
-        m.seq,
-        m.clientId,
-        m.author.type,
-        m.author.id,
-        m.author.name,
-        m.body,
-        m.createdAt,
-        m.attachment ? JSON.stringify(m.attachment) : null,
-        m.event ? JSON.stringify(m.event) : null,
-      ),
-    ),
+    ...messages.map((m) => insert.bind(workspaceId, conversationId, ...messageValues(m))),
     db
       .prepare(
         `UPDATE conversations SET last_seq = ?, last_message_at = ?, last_author_name = ?, activity_at = ?
