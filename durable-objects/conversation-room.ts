@@ -297,6 +297,7 @@ export class ConversationRoom extends DurableObject<Env> {
       // A timer handled before this one may have moved or cleared it (the sync awaits D1 meanwhile).
       const current = this.schedule.get(timer.name);
       if (!current || current.dueAt > now) continue;
+      // The sync moves its own timer (see sync()).
       if (timer.name !== "sync") this.schedule.cancel(timer.name);
       switch (timer.name) {
         case "idle_warning":
