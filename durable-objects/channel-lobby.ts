@@ -49,6 +49,26 @@ export class ChannelLobby extends DurableObject<Env> {
     await this.pushPositions();
   }
 
+  /**
+   * Closes a revoked agent's sockets (deleted, password reset, signed out): every one of theirs, or
+   * those of one session. Returns how many were closed.
+   */
+  revokeSockets(agentId: string, session?: string): number {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      const who = this.agentOf(ws);
+      if (who.agent.id !== agentId || (session !== undefined && who.session !== session)) continue;
+      try {
+        ws.close(4401, "signed out");
+      } catch {
+        // Already closed.
+      }
+      closed++;
+    }
+    if (closed > 0) this.broadcastState();
+    return closed;
+  }
+
   /** Agents with a console open who said they are available: zero means visitors are told nobody is there. */
   availableAgentCount(): number {
     return this.availableAgents().size;

@@ -166,6 +166,25 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
+   * Closes a revoked agent's sockets (deleted, password reset, signed out): every one of theirs, or
+   * those of one session. Returns how many were closed.
+   */
+  revokeSockets(agentId: string, session?: string): number {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets("agent")) {
+      const who = this.principalOf(ws);
+      if (who.id !== agentId || (session !== undefined && who.session !== session)) continue;
+      try {
+        ws.close(4401, "signed out");
+      } catch {
+        // Already closed.
+      }
+      closed++;
+    }
+    return closed;
+  }
+
+  /**
    * Forgets the conversation for good: its sockets are closed, its timers stopped (so no late alarm
    * copies anything back to D1), its storage wiped. The room then answers as one never initialised.
    */

@@ -8,5 +8,10 @@ import { agentRef } from "../protocol/frames";
  */
 export const LOBBY_AGENT_HEADER = "x-parley-lobby-agent";
 
-export const lobbyAgent = z.object({ channelId: z.string(), agent: agentRef });
+export const lobbyAgent = z.object({
+  channelId: z.string(),
+  agent: agentRef,
+  /** The agent's session (as in the room's principal), so that signing out closes this socket. */
+  session: z.string().optional(),
+});
 export type LobbyAgent = z.infer<typeof lobbyAgent>;

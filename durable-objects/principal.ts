@@ -10,5 +10,7 @@ export const principalSchema = z.object({
   role: z.enum(["visitor", "agent"]),
   id: z.string().nullable(),
   name: z.string(),
+  /** An agent's session (the hash's first 16 hex digits), so that signing out closes its sockets. */
+  session: z.string().optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;

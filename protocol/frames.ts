@@ -156,6 +156,8 @@ export const errorFrame = z.object({
   code: errorCode,
   message: z.string(),
   clientId: z.string().optional(),
+  /** With `rate_limited`: when the same frame will be taken again. Nothing changed meanwhile. */
+  retry_after_ms: z.number().int().positive().optional(),
 });
 export const pongFrame = z.object({ type: z.literal("pong") });
 export const serverFrame = z.discriminatedUnion("type", [

@@ -8,3 +8,89 @@ export const MAX_COMMENT_LENGTH = 2000;
 /** Channels may lower this; it is the ceiling for any upload. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const LOCALES = ["en", "fi", "sv", "no", "da", "de", "nl", "it"] as const;
+/** Agents' passwords, everywhere one is set (create-workspace, the admin API, a reset). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * A token bucket: `burst` actions at once, refilled at `perSecond`. The one shape of every abuse
+ * limit, whether the room keeps the bucket in memory or the Worker keeps it in D1.
+ */
+export type Rate = { burst: number; perSecond: number };
+
+const perMinute = (n: number) => n / 60;
+const perHour = (n: number) => n / 3600;
+
+/**
+ * Every abuse limit of Parley, in one place (docs/limits.md says why each value is what it is).
+ * `RATE_LIMIT_FACTOR` multiplies the HTTP ones for a deployment; the room's are fixed.
+ */
+export const LIMITS = {
+  /** Socket frames and room posts, per principal in one conversation. */
+  frames: {
+    visitor: {
+      send: { burst: 10, perSecond: 1 },
+      typing: { burst: 20, perSecond: 2 },
+      read: { burst: 30, perSecond: 3 },
+      feedback: { burst: 3, perSecond: perMinute(1) },
+      end: { burst: 3, perSecond: perMinute(1) },
+      reopen: { burst: 3, perSecond: perMinute(1) },
+      transcript: { burst: 2, perSecond: perMinute(0.2) },
+      resume: { burst: 20, perSecond: 2 },
+    },
+    agent: {
+      send: { burst: 30, perSecond: 5 },
+      typing: { burst: 40, perSecond: 4 },
+      read: { burst: 60, perSecond: 6 },
+      feedback: { burst: 3, perSecond: perMinute(1) },
+      end: { burst: 5, perSecond: perMinute(2) },
+      reopen: { burst: 5, perSecond: perMinute(2) },
+      transcript: { burst: 2, perSecond: perMinute(0.2) },
+      resume: { burst: 40, perSecond: 4 },
+    },
+    /** REST API, inbound hooks and email replies post through the room's RPC. */
+    integrator: {
+      send: { burst: 60, perSecond: 10 },
+    },
+    /** All principals of one conversation together. */
+    conversation: {
+      send: { burst: 60, perSecond: 10 },
+    },
+  },
+  conversation: {
+    maxMessages: 5000,
+    maxReopens: 5,
+    /** Tabs of one visitor, or of one agent, on one conversation. */
+    socketsPerPrincipal: 8,
+    /** Transcript emails in the conversation's life, besides the one its end sends. */
+    maxTranscripts: 3,
+    maxAttachments: 100,
+    maxAttachmentBytes: 200 * 1024 * 1024,
+  },
+  /** Worker routes, counted in D1; keys are grouped per address as `addressGroups` says. */
+  http: {
+    /** Chats and tickets started, per address (IPv4) or /64 (IPv6). */
+    startConversation: { burst: 6, perSecond: perHour(0.5) },
+    /** The same, per IPv4 /24 or IPv6 /48: an office behind one NAT, or one rotating attacker. */
+    startConversationWide: { burst: 60, perSecond: perHour(5) },
+    /** Sign-in attempts per (address, email). */
+    signIn: { burst: 10, perSecond: perMinute(10 / 15) },
+    /** Sign-in attempts per /64 (IPv6) or address (IPv4), whatever the email. */
+    signInNetwork: { burst: 50, perSecond: perMinute(50 / 15) },
+    /** Failed sign-ins per account, from anywhere; past it each attempt waits longer. */
+    signInAccount: { burst: 20, perSecond: perHour(20) },
+    /** The widget's public channel configuration, per address. */
+    channelConfig: { burst: 120, perSecond: 2 },
+    /** Per workspace, across all of its API keys. */
+    api: { burst: 600, perSecond: 10 },
+  },
+  /** Sign-in failures on one account before its admins are told. */
+  signInAlertAfter: 10,
+  email: {
+    perRecipientPerDay: 20,
+    perWorkspacePerDay: 2000,
+  },
+  /** Lines of a question a ticket receipt quotes back. */
+  receiptQuoteLines: 3,
+  /** Conversations waiting in one channel's queue; past it, the widget offers the ticket form. */
+  queuePerChannel: 200,
+} as const satisfies Record<string, unknown>;
