@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LIMITS } from "../../worker/http/rate-limit";
+import { LIMITS, type Rate } from "../../protocol/limits";
 import { quietRooms, remember } from "./console-fixtures";
 import { agentOnline, BASE, createWorkspace, freshIp, postJson, signIn, type Workspace } from "./fixtures";
 import { EVIL_ORIGIN, expectRefusal, send, settledState, VICTIM_ORIGIN, visitorChat, workspaceState, type WorkspaceState } from "./attack-helpers";
@@ -214,7 +214,10 @@ describe("the widget's CORS follows the channel's allowed origins", () => {
 });
 
 
-/** A 429 as clients rely on it: the rate_limited error and a whole number of seconds to wait, within the window. */
+/** Seconds until an empty bucket holds one token again: the longest a refusal may ask a client to wait. */
+const refillSeconds = (rate: Rate) => Math.ceil(1 / rate.perSecond);
+
+/** A 429 as clients rely on it: the rate_limited error and a whole number of seconds to wait, no longer than a refill. */
 async function expectLimited(res: Response, windowSeconds: number, what: string): Promise<void> {
   const retryAfter = res.headers.get("retry-after");
   expect((await expectRefusal(res, [429], what)).code).toBe("rate_limited");
@@ -227,13 +230,13 @@ describe("rate limits answer 429 with Retry-After", () => {
   it("sign-in: guessing one agent's password from one address stops after ten tries; others are not locked out", async () => {
     const ws = await createWorkspace();
     const ip = freshIp();
-    for (let i = 0; i < LIMITS.signIn.max; i++) {
+    for (let i = 0; i < LIMITS.http.signIn.burst; i++) {
       const res = await postJson("/api/console/session", { email: ws.agentEmail, password: `guess ${i}` }, { "cf-connecting-ip": ip, origin: BASE });
       expect(res.status).toBe(401);
     }
     const locked = await postJson("/api/console/session", { email: ws.agentEmail, password: "correct horse battery" }, { "cf-connecting-ip": ip, origin: BASE });
     expect(locked.headers.get("set-cookie")).toBeNull();
-    await expectLimited(locked, LIMITS.signIn.windowSeconds, "the eleventh sign-in");
+    await expectLimited(locked, refillSeconds(LIMITS.http.signIn), "the eleventh sign-in");
     const other = await postJson("/api/console/session", { email: ws.agentEmail, password: "correct horse battery" }, { "cf-connecting-ip": freshIp(), origin: BASE });
     expect(other.status).toBe(200);
   });
@@ -244,37 +247,32 @@ describe("rate limits answer 429 with Retry-After", () => {
     const ip = freshIp();
     const start = () =>
       postJson(`/api/widget/channels/${ws.channelKey}/conversations`, { name: "Ann", email: "ann@example.com", message: { clientId: crypto.randomUUID(), body: "Hi" } }, { "cf-connecting-ip": ip });
-    for (let i = 0; i < LIMITS.startConversation.max; i++) {
+    for (let i = 0; i < LIMITS.http.startConversation.burst; i++) {
       const res = await start();
       expect(res.status).toBe(201);
       remember(((await res.json()) as { conversation: { id: string } }).conversation.id);
     }
     const before = await settledState(ws.workspaceId);
-    await expectLimited(await start(), LIMITS.startConversation.windowSeconds, "the seventh start");
+    await expectLimited(await start(), refillSeconds(LIMITS.http.startConversation), "the seventh start");
     const ticket = await postJson(`/api/widget/channels/${ws.channelKey}/tickets`, { name: "Ann", email: "ann@example.com", question: "Call me" }, { "cf-connecting-ip": ip });
-    await expectLimited(ticket, LIMITS.startConversation.windowSeconds, "a ticket after six starts");
+    await expectLimited(ticket, refillSeconds(LIMITS.http.startConversation), "a ticket after six starts");
     expect(await workspaceState(ws.workspaceId)).toEqual(before);
     const elsewhere = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, { name: "Bo", email: "bo@example.com", message: { clientId: crypto.randomUUID(), body: "Hi" } });
     expect(elsewhere.status).toBe(201);
     remember(((await elsewhere.json()) as { conversation: { id: string } }).conversation.id);
   });
 
-  it("the REST API: a workspace that used up its minute is refused on every key, and the refusal creates nothing", async () => {
+  it("the REST API: a workspace that used up its burst is refused on every key, and the refusal creates nothing", async () => {
     const [ws, other] = await Promise.all([createWorkspace(), createWorkspace()]);
     const created = await send("POST", "/api/console/admin/api-keys", { cookie: await signIn(ws), origin: BASE }, { name: "second" });
     const secondKey = ((await created.json()) as { key: string }).key;
-    // Fill the window as 600 calls would; just before the minute turns, wait for the next one.
-    const now = Math.floor(Date.now() / 1000);
-    if (now % LIMITS.api.windowSeconds > LIMITS.api.windowSeconds - 3) await new Promise((r) => setTimeout(r, 3000));
-    const at = Math.floor(Date.now() / 1000);
-    await env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, ?)")
-      .bind(`${LIMITS.api.name}:${ws.workspaceId}`, at - (at % LIMITS.api.windowSeconds), LIMITS.api.max)
-      .run();
+    // Empty the bucket as 600 calls in a burst would, dated a minute ahead so it does not refill mid-test.
+    await env.DB.prepare("INSERT INTO token_buckets (key, tokens, at, taken) VALUES (?, 0, ?, 0)").bind(`api:${ws.workspaceId}`, Date.now() + 60_000).run();
     const before = await workspaceState(ws.workspaceId);
     for (const key of [ws.apiKey, secondKey]) {
-      await expectLimited(await send("GET", "/api/v1/conversations", { authorization: `Bearer ${key}` }), LIMITS.api.windowSeconds, "a read");
+      await expectLimited(await send("GET", "/api/v1/conversations", { authorization: `Bearer ${key}` }), refillSeconds(LIMITS.http.api), "a read");
       const write = await send("POST", "/api/v1/tickets", { authorization: `Bearer ${key}` }, { contact: { name: "T", email: "t@example.com" }, question: "Q" });
-      await expectLimited(write, LIMITS.api.windowSeconds, "a write");
+      await expectLimited(write, refillSeconds(LIMITS.http.api), "a write");
     }
     expect(await workspaceState(ws.workspaceId)).toEqual(before);
     expect((await send("GET", "/api/v1/conversations", { authorization: `Bearer ${other.apiKey}` })).status).toBe(200);

@@ -6,7 +6,7 @@ import { referencePage } from "../api/reference-page";
 import { mount } from "../api/route";
 import { apiRoutes as routes } from "../api/routes";
 import { requireApiKey } from "../auth/middleware";
-import { enforceLimit, LIMITS } from "../http/rate-limit";
+import { enforceLimit } from "../http/rate-limit";
 
 /** The integrator's REST API, scoped to the API key's workspace. */
 export const apiV1Routes = new Hono<AppEnv>();
@@ -17,7 +17,7 @@ apiV1Routes.get("/docs", (c) => c.html(referencePage(openApiDocument(routes, `${
 
 apiV1Routes.use("*", requireApiKey);
 apiV1Routes.use("*", async (c, next) => {
-  await enforceLimit(c.env, LIMITS.api, c.get("workspaceId"));
+  await enforceLimit(c.env, "api", c.get("workspaceId"));
   await next();
 });
 apiV1Routes.use("*", idempotency);

@@ -11,7 +11,7 @@ import { getConversationDetail, listInboxPage, markRead } from "../db/inbox";
 import { clearPresence } from "../db/notifications";
 import { createSession, deleteSession, findSession, SESSION_TTL_MS } from "../db/sessions";
 import { HttpError, notFound } from "../http/errors";
-import { clientAddress, enforceLimit, LIMITS } from "../http/rate-limit";
+import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket } from "../rooms";
 import { conversationForAgent } from "./console-access";
@@ -27,7 +27,7 @@ consoleRoutes.use("*", sameOriginOnly);
 
 consoleRoutes.post("/session", async (c) => {
   const input = await parseBody(c, signInRequest);
-  await enforceLimit(c.env, LIMITS.signIn, `${clientAddress(c.req.raw.headers)}:${input.email.toLowerCase()}`);
+  await enforceLimit(c.env, "signIn", `${clientAddress(c.req.raw.headers)}:${input.email.toLowerCase()}`);
   const found = await findAgentByEmail(c.env.DB, input.email);
   // Verify against a dummy hash for unknown emails, so response time does not reveal who has an account.
   const valid = await verifyPassword(input.password, found?.passwordHash ?? DUMMY_PASSWORD_HASH);

@@ -10,7 +10,7 @@ import { listContactThreads } from "../db/conversations";
 import { startConversation, subjectOf } from "../conversations/start";
 import { searchFaqs } from "../db/faqs";
 import { HttpError } from "../http/errors";
-import { clientAddress, enforceLimit, LIMITS } from "../http/rate-limit";
+import { clientAddress, clientWideNetwork, enforceLimit } from "../http/rate-limit";
 import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket, roomFor } from "../rooms";
 import { postUpload } from "../attachments/upload";
@@ -89,6 +89,12 @@ async function verifiedIdentity(channel: Channel, identity: Parameters<typeof ve
   return identity && (await verifyIdentity(channel.identitySecret, identity)) ? identity : undefined;
 }
 
+/** Chats and tickets draw on one budget per address and a higher one per network around it. */
+async function limitStarts(env: AppEnv["Bindings"], headers: Headers): Promise<void> {
+  await enforceLimit(env, "startConversation", clientAddress(headers));
+  await enforceLimit(env, "startConversationWide", clientWideNetwork(headers));
+}
+
 widgetRoutes.post("/channels/:key/conversations", async (c) => {
   const channel = await channelForVisitor(c, c.req.param("key"));
   const input = await parseBody(c, startConversationRequest);
@@ -99,7 +105,7 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
     throw new HttpError(409, "unavailable", availability.reason === "closed" ? "the chat is closed now" : "no agent is available now");
   }
   await requireDeliverable(c.env, input.email);
-  await enforceLimit(c.env, LIMITS.startConversation, clientAddress(c.req.raw.headers));
+  await limitStarts(c.env, c.req.raw.headers);
   const identity = await verifiedIdentity(channel, input.identity);
   const conversation = await startConversation(c.env, {
     channel,
@@ -127,7 +133,7 @@ widgetRoutes.post("/channels/:key/tickets", async (c) => {
   const prechat = checkPreChat(channel.config, input);
   checkMessageLength(channel.config, input.question, "question");
   await requireDeliverable(c.env, input.email);
-  await enforceLimit(c.env, LIMITS.startConversation, clientAddress(c.req.raw.headers));
+  await limitStarts(c.env, c.req.raw.headers);
   const ticket = await createTicketFor(c.env, channel, {
     contact: { name: input.name, email: input.email },
     question: input.question,
