@@ -91,6 +91,26 @@ export const LIMITS = {
   },
   /** Lines of a question a ticket receipt quotes back. */
   receiptQuoteLines: 3,
+  /** Characters of those lines, so one long line cannot carry the whole question either. */
+  receiptQuoteChars: 300,
+  /**
+   * The most of a transcript one webhook payload or one email carries: its newest messages, within
+   * both counts. Far under D1's 2 MB row, so an ended event or a transcript email always fits.
+   */
+  transcriptPayload: { messages: 200, bytes: 256 * 1024 },
+  /** Lines of the console's request note; the whole transcript is streamed on demand. */
+  requestNoteLines: 200,
+  /** What the minutely cron keeps (worker/maintenance/prune.ts). */
+  retention: {
+    /** Sent emails and finished webhook deliveries, per workspace unless its admin sets otherwise. */
+    defaultDays: 30,
+    minDays: 1,
+    maxDays: 3650,
+    /** A retried request is replayed within this; past it, the key is forgotten. */
+    idempotencyKeyHours: 24,
+    /** Rows one cron run deletes per table, so one run never holds D1 for long. */
+    rowsPerRun: 500,
+  },
   /** Conversations waiting in one channel's queue; past it, the widget offers the ticket form. */
   queuePerChannel: 200,
 } as const satisfies Record<string, unknown>;
