@@ -15,12 +15,13 @@ import {
   type ServerFrame,
   type SystemEvent,
 } from "../protocol/frames";
-import { HISTORY_PAGE_SIZE, MAX_FRAME_BYTES } from "../protocol/limits";
+import { HISTORY_PAGE_SIZE, LIMITS, MAX_FRAME_BYTES } from "../protocol/limits";
 import { describeZodError } from "../worker/http/errors";
 import type { Env } from "../worker/env";
 import { PRINCIPAL_HEADER, principalSchema, type Principal } from "./principal";
 import { roomInit, type RoomIdentity, type RoomInit } from "./room-init";
 import { RoomEventCursor } from "./room-events";
+import { RoomLimits, senderOf, type CountedFrame } from "./room-limits";
 import { RoomOutbox, type OutboxItem } from "./room-outbox";
 import { RoomSchedule, type Timer } from "./room-schedule";
 import { RoomStore, type RoomState } from "./room-store";
@@ -37,13 +38,19 @@ const SYNC_LEASE_MS = 60_000;
 const MAX_SYNC_BACKOFF_MS = 5 * 60_000;
 const IDLE_WARNING_MS = 60_000;
 const SURVEY_DELAY_MS = 10 * 60_000;
-const MAX_TRANSCRIPT_REQUESTS = 3;
 const SYSTEM: Author = { type: "system", id: null, name: "Parley" };
 
-export type PostResult = { ok: true; message: Message; duplicate: boolean } | { ok: false; code: ErrorCode; message: string };
-export type RoomResult = { ok: true } | { ok: false; code: ErrorCode; message: string };
+type Refusal = { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
+export type PostResult = { ok: true; message: Message; duplicate: boolean } | Refusal;
+export type RoomResult = { ok: true } | Refusal;
 
-const refuse = (code: ErrorCode, message: string) => ({ ok: false, code, message }) as const;
+const refuse = (code: ErrorCode, message: string): Refusal => ({ ok: false, code, message });
+const slowDown = (retryAfterMs: number): Refusal => ({
+  ok: false,
+  code: "rate_limited",
+  message: `slow down: try again in ${Math.ceil(retryAfterMs / 1000)} s`,
+  retryAfterMs,
+});
 const OK = { ok: true } as const;
 
 /** One per conversation: its sockets, its ordered messages, its life cycle and its timers. */
@@ -56,6 +63,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private alarmAt: number | null | undefined;
   private lastSyncAt = 0;
   private readonly principals = new WeakMap<WebSocket, Principal>();
+  private readonly limits: RoomLimits;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -63,6 +71,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.schedule = new RoomSchedule(ctx.storage.sql);
     this.outbox = new RoomOutbox(ctx.storage.sql);
     this.events = new RoomEventCursor(ctx.storage.sql);
+    this.limits = new RoomLimits(Number(env.RATE_LIMIT_FACTOR ?? "1") || 1);
     // Answered by the runtime without waking a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     // A crash between taking the sync timer and finishing the sync leaves work undone; every
@@ -88,12 +97,15 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   /**
-   * Appends a message unless its clientId was seen before; used by sockets and the REST API alike.
+   * Appends a message unless its clientId was seen before; used by uploads, the REST API, inbound
+   * hooks and email alike (`viaIntegrator` for the last three, which have their own, higher rate).
    * A message with an attachment may have an empty body.
    */
-  async post(author: Author, clientId: string, body: string, attachment?: Attachment): Promise<PostResult> {
+  async post(author: Author, clientId: string, body: string, attachment?: Attachment, viaIntegrator = false): Promise<PostResult> {
     const file = attachmentSchema.optional().safeParse(attachment);
     if (!file.success) return refuse("bad_frame", `attachment: ${describeZodError(file.error)}`);
+    const allowed = this.limits.check(senderOf(author, viaIntegrator), "send");
+    if (!allowed.ok) return slowDown(allowed.retryAfterMs);
     const result = this.append(author, clientId, body, file.data);
     if (result.ok && !result.duplicate) {
       this.afterAppend(result.message, null);
@@ -212,6 +224,10 @@ export class ConversationRoom extends DurableObject<Env> {
     }
     const principal = principalSchema.safeParse(JSON.parse(request.headers.get(PRINCIPAL_HEADER) ?? "null"));
     if (!principal.success) return new Response("no principal", { status: 403 });
+    if (this.openSocketsOf(principal.data) >= LIMITS.conversation.socketsPerPrincipal) {
+      const message = `at most ${LIMITS.conversation.socketsPerPrincipal} connections to one conversation; close another tab`;
+      return Response.json({ error: { code: "too_many_sockets", message } }, { status: 429, headers: { "Retry-After": "10" } });
+    }
 
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [principal.data.role]);
@@ -254,11 +270,15 @@ export class ConversationRoom extends DurableObject<Env> {
       return this.sendError(ws, "bad_frame", describeZodError(parsed.error), clientId);
     }
     const frame = parsed.data;
+    if (frame.type === "ping") return this.send(ws, { type: "pong" });
     const principal = this.principalOf(ws);
+    const allowed = this.limits.check(senderOf(authorOf(principal), false), frame.type satisfies CountedFrame);
+    if (!allowed.ok) {
+      const { code, message, retryAfterMs } = slowDown(allowed.retryAfterMs);
+      return this.sendError(ws, code, message, frame.type === "send" ? frame.clientId : undefined, retryAfterMs);
+    }
     let result: RoomResult = OK;
     switch (frame.type) {
-      case "ping":
-        return this.send(ws, { type: "pong" });
       case "resume":
         return this.sendHistory(ws, frame.since);
       case "send": {
@@ -289,7 +309,7 @@ export class ConversationRoom extends DurableObject<Env> {
         result = this.requestTranscript(ws, principal);
         break;
     }
-    if (!result.ok) return this.sendError(ws, result.code, result.message);
+    if (!result.ok) return this.sendError(ws, result.code, result.message, undefined, result.retryAfterMs);
     await this.armAlarm();
   }
 
@@ -349,7 +369,11 @@ export class ConversationRoom extends DurableObject<Env> {
         ? refuse("conversation_ended", "this conversation has ended")
         : !attachment && body.trim() === ""
           ? refuse("bad_frame", "a message needs a body or an attachment")
-          : null;
+          : this.store.lastSeq() >= LIMITS.conversation.maxMessages
+            ? refuse("limit_reached", `a conversation holds at most ${LIMITS.conversation.maxMessages} messages; start a new one`)
+            : attachment
+              ? this.fileCapRefusal(attachment)
+              : null;
     if (!refusal) {
       const message = this.store.append({ clientId, author, body, ...(attachment ? { attachment } : {}) });
       if (message) return { ok: true, message, duplicate: false };
@@ -453,6 +477,9 @@ export class ConversationRoom extends DurableObject<Env> {
     if (state.status !== "ended") return refuse("not_allowed", "the conversation has not ended");
     if (state.endedBy === "idle") return refuse("not_allowed", "a chat closed after inactivity cannot be reopened");
     if (!settings.allowBackToChat) return refuse("not_allowed", "this channel does not allow going back to the chat");
+    if (this.store.countSystem("reopened") >= LIMITS.conversation.maxReopens) {
+      return refuse("limit_reached", `a chat can be reopened at most ${LIMITS.conversation.maxReopens} times; start a new one`);
+    }
     const status = state.accepted ? "active" : "queued";
     this.store.save({ ...state, status, endedBy: null, endedAt: null });
     this.schedule.cancel("survey");
@@ -475,17 +502,16 @@ export class ConversationRoom extends DurableObject<Env> {
     return OK;
   }
 
+  /**
+   * "Email me the transcript" on the end form. The end of the chat already queued one when the
+   * channel sends transcripts, so a request is answered without a second email: one transcript per
+   * end, and a conversation ends at most `maxReopens + 1` times. Nothing else can make the room
+   * email an address (it is the one the visitor typed, so it would be a relay).
+   */
   private requestTranscript(ws: WebSocket, principal: Principal): RoomResult {
     if (principal.role !== "visitor") return refuse("not_allowed", "the transcript is emailed to the visitor, at their request");
-    const { conversationId } = this.identity();
-    const state = this.store.state();
-    if (state.transcriptRequests >= MAX_TRANSCRIPT_REQUESTS) {
-      return refuse("rate_limited", `the transcript can be emailed at most ${MAX_TRANSCRIPT_REQUESTS} times`);
-    }
-    const n = state.transcriptRequests + 1;
-    this.store.save({ ...state, transcriptRequests: n });
-    this.outbox.add({ kind: "transcript", idempotencyKey: `${conversationId}:transcript:requested:${n}`, uptoSeq: this.store.lastSeq() });
-    this.requestSync();
+    if (!this.identity().settings.transcriptEmail) return refuse("not_allowed", "this channel does not email transcripts");
+    if (this.store.state().status !== "ended") return refuse("not_allowed", "the transcript is emailed when the chat has ended");
     this.send(ws, { type: "done", request: "transcript" });
     return OK;
   }
@@ -619,6 +645,24 @@ export class ConversationRoom extends DurableObject<Env> {
     return principal;
   }
 
+  /** Open sockets of the same visitor (one per conversation) or the same agent. */
+  private openSocketsOf(who: Principal): number {
+    return this.ctx
+      .getWebSockets(who.role)
+      .filter((ws) => ws.readyState === WebSocket.OPEN && this.principalOf(ws).id === who.id).length;
+  }
+
+  /** A new file must fit the conversation's totals (count and bytes), whoever sends it. */
+  private fileCapRefusal(file: Attachment): Refusal | null {
+    const { count, bytes } = this.store.attachmentTotals();
+    const cap = LIMITS.conversation;
+    if (count >= cap.maxAttachments) return refuse("limit_reached", `a conversation holds at most ${cap.maxAttachments} files`);
+    if (bytes + file.size > cap.maxAttachmentBytes) {
+      return refuse("limit_reached", `a conversation holds at most ${cap.maxAttachmentBytes / 1024 / 1024} MB of files`);
+    }
+    return null;
+  }
+
   private send(ws: WebSocket, frame: ServerFrame): void {
     try {
       ws.send(JSON.stringify(frame));
@@ -627,8 +671,14 @@ export class ConversationRoom extends DurableObject<Env> {
     }
   }
 
-  private sendError(ws: WebSocket, code: ErrorCode, message: string, clientId?: string): void {
-    this.send(ws, { type: "error", code, message, ...(clientId ? { clientId } : {}) });
+  private sendError(ws: WebSocket, code: ErrorCode, message: string, clientId?: string, retryAfterMs?: number): void {
+    this.send(ws, {
+      type: "error",
+      code,
+      message,
+      ...(clientId ? { clientId } : {}),
+      ...(retryAfterMs ? { retry_after_ms: retryAfterMs } : {}),
+    });
   }
 }
 

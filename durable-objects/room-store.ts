@@ -251,6 +251,25 @@ export class RoomStore {
     return row ? { author: row.t, createdAt: row.at } : null;
   }
 
+  /**
+   * How many system lines of one kind the conversation has (reopens, ends): a range over the
+   * clientId index, since system clientIds are `system:<kind>:<seq>`.
+   */
+  countSystem(kind: string): number {
+    return this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE client_id > ? AND client_id < ?", `system:${kind}:`, `system:${kind};`)
+      .one().n;
+  }
+
+  /** Files on the conversation's messages so far, and their bytes together. */
+  attachmentTotals(): { count: number; bytes: number } {
+    return this.sql
+      .exec<{ count: number; bytes: number }>(
+        "SELECT COUNT(*) AS count, COALESCE(SUM(json_extract(attachment, '$.size')), 0) AS bytes FROM messages WHERE attachment IS NOT NULL",
+      )
+      .one();
+  }
+
   findByClientId(clientId: string): Message | null {
     const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE client_id = ?", clientId).toArray()[0];
     return row ? toMessage(row) : null;

@@ -149,6 +149,8 @@ export const errorCode = z.enum([
   "conversation_ended",
   "not_allowed",
   "rate_limited",
+  /** A total the conversation may not pass (messages, reopens, files): waiting does not help. */
+  "limit_reached",
   "internal",
 ]);
 export const errorFrame = z.object({

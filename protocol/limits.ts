@@ -22,7 +22,8 @@ const perHour = (n: number) => n / 3600;
 
 /**
  * Every abuse limit of Parley, in one place (docs/limits.md says why each value is what it is).
- * `RATE_LIMIT_FACTOR` multiplies the HTTP ones for a deployment; the room's are fixed.
+ * `RATE_LIMIT_FACTOR` scales the rates (not the totals) for a deployment; the benchmark and the
+ * browser tests raise it, since their many users share one address and one machine.
  */
 export const LIMITS = {
   /** Socket frames and room posts, per principal in one conversation. */
@@ -83,8 +84,27 @@ export const LIMITS = {
     /** Per workspace, across all of its API keys. */
     api: { burst: 600, perSecond: 10 },
   },
+  /** Request bodies in bytes, per route family; a declared length over it is refused unread. */
+  body: {
+    json: 64 * 1024,
+    /** An email and a password: nothing honest comes near it, and PBKDF2 never sees a huge input. */
+    signIn: 4 * 1024,
+    inboundHook: 64 * 1024,
+    /** The largest file any channel may take, plus slack, so a file just over gets the clearer `file_too_large`. */
+    upload: MAX_ATTACHMENT_BYTES + 16 * 1024,
+  },
+  /**
+   * How long the public channel configuration's availability is reused (in the isolate, and by
+   * browsers through max-age), so a flood of widget loads does not become a flood of lobby calls.
+   */
+  channelConfigCacheSeconds: 5,
   /** Sign-in failures on one account before its admins are told. */
   signInAlertAfter: 10,
+  /**
+   * The longest an account stays locked once `signInAccount` runs dry: each time it runs dry again in
+   * the same run of failures the lock doubles, from the time one token takes to refill, up to this.
+   */
+  signInLockMaxSeconds: 3600,
   email: {
     perRecipientPerDay: 20,
     perWorkspacePerDay: 2000,
@@ -113,4 +133,10 @@ export const LIMITS = {
   },
   /** Conversations waiting in one channel's queue; past it, the widget offers the ticket form. */
   queuePerChannel: 200,
+  /** A visitor's conversation token: how long it opens its conversation, and the age at which use swaps it. */
+  visitorToken: { lifetimeMs: 90 * 24 * 3600_000, refreshAfterMs: 7 * 24 * 3600_000 },
+  /** A signed link to one attachment, handed to the widget: short, since a link can be copied and shared. */
+  attachmentLinkMs: 15 * 60_000,
+  /** Characters of an uploaded file's name, once cleaned. */
+  fileNameLength: 200,
 } as const satisfies Record<string, unknown>;

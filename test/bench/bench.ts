@@ -60,7 +60,7 @@ async function startParley(options: BenchOptions): Promise<Side & { agent: Agent
   const dir = await tempDir("parley-bench-", options.persistRoot);
   const prepared = await prepareParley(dir);
   // The bench's addresses use example.com, which publishes no mail servers: no MX check here.
-  const server = new DevServer({ config: prepared.config, noBundle: true, persistDir: prepared.persistDir, readyPath: "/", vars: { DOH_URL: "" }, env: SERVER_ENV });
+  const server = new DevServer({ config: prepared.config, noBundle: true, persistDir: prepared.persistDir, readyPath: "/", vars: { DOH_URL: "", RATE_LIMIT_FACTOR: "100000" }, env: SERVER_ENV });
   await server.start();
   const sampler = new MemorySampler(() => server.pid);
   sampler.start();

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       noBundle: true,
       persistDir: prepared.persistDir,
       readyPath: "/",
-      vars: { DOH_URL: "" },
+      vars: { DOH_URL: "", RATE_LIMIT_FACTOR: "100000" },
       env: { X_LOCAL_OBSERVABILITY: "false" },
     });
     await server.start();

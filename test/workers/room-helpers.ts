@@ -1,7 +1,8 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { AgentRef, ServerFrame } from "../../protocol/frames";
+import type { AgentRef, Author, ServerFrame } from "../../protocol/frames";
+import { MESSAGE_COLUMNS, messageValues } from "../../worker/db/message-columns";
 import type { TimerName } from "../../durable-objects/room-schedule";
 import { roomFor } from "../../worker/rooms";
 import { createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
@@ -81,6 +82,29 @@ export async function editStorage(
 ): Promise<void> {
   await runInDurableObject(room, (_instance, state) => edit(state.storage));
   await evictDurableObject(room);
+}
+
+/**
+ * Gives a room a long history at once, as months of chat would: written straight into its
+ * storage (its send limits would pace a test at a person's speed), then read by a fresh instance,
+ * which copies the new messages to D1 like any others. Returns the newest seq.
+ */
+export async function fillHistory(
+  room: ReturnType<typeof roomFor>,
+  count: number,
+  author: Author = { type: "agent", id: null, name: "Bot" },
+): Promise<number> {
+  let last = 0;
+  await editStorage(room, (storage) => {
+    const from = storage.sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM messages").one().s;
+    for (let i = 1; i <= count; i++) {
+      const seq = from + i;
+      const values = messageValues({ seq, clientId: `history-${seq}-${crypto.randomUUID()}`, author, body: `n${seq}`, createdAt: Date.now() });
+      storage.sql.exec(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values);
+    }
+    last = from + count;
+  });
+  return last;
 }
 
 /** Makes a timer due now and runs the room's alarm, as if its time had come. */

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { roomFor } from "../../worker/rooms";
 import { createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
-import { editStorage } from "./room-helpers";
+import { editStorage, fillHistory } from "./room-helpers";
 
 async function setup() {
   const ws = await createWorkspace();
@@ -101,11 +101,7 @@ describe("a conversation's room", () => {
 
   it("pages a long history so a resume never sends one huge frame", async () => {
     const { conversation, token, agent } = await setup();
-    const room = roomFor(env, conversation.id);
-    // Posted at once: the room takes them one at a time, so seq order is still one to 251.
-    await Promise.all(
-      Array.from({ length: 250 }, (_, i) => room.post({ type: "agent", id: null, name: "Bot" }, `bulk-${i}-xxxxxxx`, `n${i}`)),
-    );
+    expect(await fillHistory(roomFor(env, conversation.id), 250)).toBe(251);
     const back = await TestSocket.visitor(conversation.id, token);
     back.send({ type: "resume", since: 0 });
     const first = await back.next<"history">((f) => f.type === "history");
