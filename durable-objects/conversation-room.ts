@@ -232,6 +232,7 @@ export class ConversationRoom extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [principal.data.role]);
     server.serializeAttachment(principal.data);
+    if (principal.data.role === "visitor") this.visitorArrived();
     this.send(server, {
       type: "ready",
       conversationId: this.identity().conversationId,
@@ -314,6 +315,10 @@ export class ConversationRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    if (this.store.identity() && this.principalOf(ws).role === "visitor" && this.openVisitorSockets(ws) === 0) {
+      this.visitorLeft();
+      await this.armAlarm();
+    }
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {
@@ -345,6 +350,9 @@ export class ConversationRoom extends DurableObject<Env> {
           break;
         case "survey":
           this.queueSurvey();
+          break;
+        case "visitor_left":
+          if (this.openVisitorSockets() === 0 && this.store.state().status !== "ended") this.finish("visitor_left", null);
           break;
         case "sync":
           this.lastSyncAt = now;
@@ -457,8 +465,13 @@ export class ConversationRoom extends DurableObject<Env> {
     const now = Date.now();
     this.store.save({ ...before, status: "ended", endedBy: reason, endedAt: now, queuePosition: null });
     this.clearIdle();
+    this.schedule.cancel("visitor_left");
     const body =
-      reason === "idle" ? "Chat closed after inactivity" : `Chat ended by ${agentName ?? "the visitor"}`;
+      reason === "idle"
+        ? "Chat closed after inactivity"
+        : reason === "visitor_left"
+          ? "The visitor left the chat"
+          : `Chat ended by ${agentName ?? "the visitor"}`;
     const message = this.appendSystem({ kind: "ended", reason }, body);
     this.addEvent({ type: "conversation.ended", endedBy: reason });
     if (before.status === "queued") this.outbox.add({ kind: "dequeue" });
@@ -617,7 +630,42 @@ export class ConversationRoom extends DurableObject<Env> {
       feedback: state.feedback,
       read: state.read,
       lastSeq: this.store.lastSeq(),
+      visitor: { online: this.openVisitorSockets() > 0, leftAt: state.visitorLeftAt },
     };
+  }
+
+  /**
+   * The visitor's page is open again (or for the first time): agents hear it at once, and a chat
+   * that was waiting for them to come back goes on.
+   */
+  private visitorArrived(): void {
+    const state = this.store.state();
+    const first = this.openVisitorSockets() === 1;
+    if (state.visitorLeftAt !== null) this.store.save({ ...state, visitorLeftAt: null });
+    this.schedule.cancel("visitor_left");
+    if (first) this.tellAgentsOfVisitor();
+  }
+
+  /**
+   * The visitor's last socket closed: closing the page ends the chat, but only once the channel's
+   * grace period has passed without them, so a reload or the site's next page does not.
+   */
+  private visitorLeft(): void {
+    const state = this.store.state();
+    const now = Date.now();
+    this.store.save({ ...state, visitorLeftAt: now });
+    if (state.status !== "ended") this.schedule.set("visitor_left", now + this.identity().settings.leaveGraceSeconds * 1000);
+    this.tellAgentsOfVisitor();
+  }
+
+  private tellAgentsOfVisitor(): void {
+    const { visitor } = this.snapshotOf(this.store.state());
+    for (const ws of this.ctx.getWebSockets("agent")) this.send(ws, { type: "presence", ...visitor });
+  }
+
+  /** The visitor's open sockets, leaving out one that is closing (it may still read as open). */
+  private openVisitorSockets(closing?: WebSocket): number {
+    return this.ctx.getWebSockets("visitor").filter((ws) => ws !== closing && ws.readyState === WebSocket.OPEN).length;
   }
 
   private broadcastStatus(): void {

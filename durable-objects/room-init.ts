@@ -7,6 +7,7 @@ export const roomSettings = z.object({
   idleMinutes: z.number().int().min(1),
   allowBackToChat: z.boolean(),
   transcriptEmail: z.boolean(),
+  leaveGraceSeconds: z.number().int().min(1).default(120),
 });
 
 /**

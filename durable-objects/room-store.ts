@@ -33,6 +33,8 @@ export type RoomState = {
   feedback: Feedback | null;
   read: ReadState;
   transcriptRequests: number;
+  /** When the visitor's last socket closed; null while they are on the page, or if they never came. */
+  visitorLeftAt: number | null;
 };
 
 
@@ -46,6 +48,7 @@ type ConversationRow = {
   idle_minutes: number;
   allow_back_to_chat: number;
   transcript_email: number;
+  leave_grace_seconds: number;
   status: string;
   agent_id: string | null;
   agent_name: string | null;
@@ -57,6 +60,7 @@ type ConversationRow = {
   read_visitor: number;
   read_agent: number;
   transcript_requests: number;
+  visitor_left_at: number | null;
   synced_seq: number;
   state_version: number;
   synced_state_version: number;
@@ -72,6 +76,7 @@ const toState = (r: ConversationRow): RoomState => ({
   feedback: r.feedback === null ? null : feedbackSchema.parse(JSON.parse(r.feedback)),
   read: { visitor: r.read_visitor, agent: r.read_agent },
   transcriptRequests: r.transcript_requests,
+  visitorLeftAt: r.visitor_left_at,
 });
 
 const identityOf = (r: ConversationRow): RoomIdentity => ({
@@ -84,10 +89,35 @@ const identityOf = (r: ConversationRow): RoomIdentity => ({
     idleMinutes: r.idle_minutes,
     allowBackToChat: r.allow_back_to_chat === 1,
     transcriptEmail: r.transcript_email === 1,
+    leaveGraceSeconds: r.leave_grace_seconds,
   },
 });
 
 const outcomeKey = (s: ConversationOutcome) => JSON.stringify([s.status, s.agent?.id ?? null, s.endedBy, s.endedAt, s.feedback]);
+
+/**
+ * Rooms created before a column existed get it here, once. Durable Objects refuse pragmas, so a
+ * one-row table records how far a room's schema has come: a wake-up costs one read.
+ */
+const SCHEMA_VERSION = 2;
+const ADDED_COLUMNS = [
+  "ALTER TABLE conversation ADD COLUMN leave_grace_seconds INTEGER NOT NULL DEFAULT 120",
+  "ALTER TABLE conversation ADD COLUMN visitor_left_at INTEGER",
+];
+function upgradeSchema(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS room_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
+  const version = sql.exec<{ version: number }>("SELECT version FROM room_schema").toArray()[0]?.version ?? 1;
+  if (version >= SCHEMA_VERSION) return;
+  for (const alter of ADDED_COLUMNS) {
+    try {
+      sql.exec(alter);
+    } catch (err) {
+      // A room made after the column was added to CREATE TABLE has it already.
+      if (!String(err).includes("duplicate column")) throw err;
+    }
+  }
+  sql.exec("INSERT INTO room_schema (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version", SCHEMA_VERSION);
+}
 
 /**
  * The room is single-threaded and the only writer of its storage, so the conversation row and the
@@ -129,7 +159,9 @@ export class RoomStore {
         -- Bumped whenever the part of the state that D1 copies changes; the alarm copies it and
         -- records the version it copied, so a crash in between just copies it again.
         state_version INTEGER NOT NULL DEFAULT 1,
-        synced_state_version INTEGER NOT NULL DEFAULT 0
+        synced_state_version INTEGER NOT NULL DEFAULT 0,
+        leave_grace_seconds INTEGER NOT NULL DEFAULT 120,
+        visitor_left_at INTEGER
       );
       CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY,
@@ -143,6 +175,7 @@ export class RoomStore {
         event TEXT
       );
     `);
+    upgradeSchema(sql);
   }
 
   private row(): ConversationRow | null {
@@ -172,8 +205,8 @@ export class RoomStore {
   init(identity: RoomIdentity, status: "queued" | "active", agent: AgentRef | null): void {
     this.sql.exec(
       `INSERT INTO conversation (id, conversation_id, workspace_id, channel_id, contact_name, contact_email, locale,
-         idle_minutes, allow_back_to_chat, transcript_email, status, agent_id, agent_name, accepted)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         idle_minutes, allow_back_to_chat, transcript_email, leave_grace_seconds, status, agent_id, agent_name, accepted)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       identity.conversationId,
       identity.workspaceId,
       identity.channelId,
@@ -183,6 +216,7 @@ export class RoomStore {
       identity.settings.idleMinutes,
       identity.settings.allowBackToChat ? 1 : 0,
       identity.settings.transcriptEmail ? 1 : 0,
+      identity.settings.leaveGraceSeconds,
       status,
       agent?.id ?? null,
       agent?.name ?? null,
@@ -195,7 +229,7 @@ export class RoomStore {
     const changed = outcomeKey(this.state()) !== outcomeKey(next);
     this.update(
       `UPDATE conversation SET status = ?, agent_id = ?, agent_name = ?, accepted = ?, queue_position = ?, ended_by = ?,
-         ended_at = ?, feedback = ?, read_visitor = ?, read_agent = ?, transcript_requests = ?,
+         ended_at = ?, feedback = ?, read_visitor = ?, read_agent = ?, transcript_requests = ?, visitor_left_at = ?,
          state_version = state_version + ? WHERE id = 1 RETURNING *`,
       next.status,
       next.agent?.id ?? null,
@@ -208,6 +242,7 @@ export class RoomStore {
       next.read.visitor,
       next.read.agent,
       next.transcriptRequests,
+      next.visitorLeftAt,
       changed ? 1 : 0,
     );
   }

@@ -39,6 +39,11 @@ export const channelConfig = z.object({
   openingHours: openingHours.nullable().default(null),
   ticketSubmission: z.boolean().default(false),
   idleMinutes: z.number().int().min(1).max(24 * 60).default(10),
+  /**
+   * How long after the visitor's last socket closes the chat waits for them to come back (a reload,
+   * the next page of the site) before it ends as `visitor_left`.
+   */
+  leaveGraceSeconds: z.number().int().min(15).max(24 * 3600).default(120),
   endForm: z.object({ enabled: z.boolean().default(true), allowBackToChat: z.boolean().default(true) }).default({
     enabled: true,
     allowBackToChat: true,

@@ -31,10 +31,11 @@ export const attachmentSchema = z.object({
 
 /**
  * queued: waiting in the channel's queue for an agent; active: an agent accepted it (or an agent
- * started it); ended: closed by the visitor, the agent, or idleness.
+ * started it); ended: closed by the visitor, the agent, idleness, or the visitor's leaving the page
+ * (their last socket closed and did not come back within the channel's grace period).
  */
 export const conversationStatus = z.enum(["queued", "active", "ended"]);
-export const endReason = z.enum(["visitor", "agent", "idle"]);
+export const endReason = z.enum(["visitor", "agent", "idle", "visitor_left"]);
 
 /** An agent as the visitor sees them: who accepted the chat, or who is responsible for it. */
 export const agentRef = z.object({ id: z.string(), name: z.string() });
@@ -107,8 +108,15 @@ export const conversationProgress = z.object({
   /** Why it ended, while it is ended; null otherwise. */
   endedBy: endReason.nullable(),
 });
+/**
+ * Whether the visitor has the page open: `online` while any of their sockets is, else `leftAt`,
+ * when the last one closed (null if they never came, as in a thread an agent started).
+ */
+export const visitorPresence = z.object({ online: z.boolean(), leftAt: z.number().int().nullable() });
+
 /** Everything a client needs to draw the conversation; also what the room's `snapshot()` RPC returns. */
 export const roomSnapshot = conversationProgress.extend({
+  visitor: visitorPresence,
   read: readState,
   /** The visitor's end form, once sent. */
   feedback: feedbackSchema.nullable(),
@@ -141,6 +149,8 @@ export const statusFrame = conversationProgress.extend({ type: z.literal("status
 /** The visitor has been idle; the conversation closes at `closesAt` unless they write. */
 export const idleWarningFrame = z.object({ type: z.literal("idle_warning"), closesAt: z.number().int() });
 export const feedbackFrame = z.object({ type: z.literal("feedback"), feedback: feedbackSchema });
+/** To agents, at once, when the visitor opens the page or the last of their sockets closes. */
+export const presenceFrame = visitorPresence.extend({ type: z.literal("presence") });
 /** Confirms a request that has no message of its own (transcript sent, feedback saved). */
 export const doneFrame = z.object({ type: z.literal("done"), request: z.enum(["transcript", "feedback"]) });
 export const errorCode = z.enum([
@@ -172,6 +182,7 @@ export const serverFrame = z.discriminatedUnion("type", [
   statusFrame,
   idleWarningFrame,
   feedbackFrame,
+  presenceFrame,
   doneFrame,
   errorFrame,
   pongFrame,
@@ -186,6 +197,7 @@ export type Attachment = z.infer<typeof attachmentSchema>;
 export type Author = z.infer<typeof author>;
 export type Feedback = z.infer<typeof feedbackSchema>;
 export type ReadState = z.infer<typeof readState>;
+export type VisitorPresence = z.infer<typeof visitorPresence>;
 export type ClientFrame = z.infer<typeof clientFrame>;
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type ErrorCode = z.infer<typeof errorCode>;

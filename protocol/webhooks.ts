@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { conversationSummary, ticketSchema } from "./api";
-import { feedbackSchema, messageSchema } from "./frames";
+import { endReason, feedbackSchema, messageSchema } from "./frames";
 
 export const webhookEventType = z.enum([
   "conversation.created",
@@ -24,7 +24,7 @@ export const webhookEventData = {
   "message.created": z.object({ conversation: conversationRef, message: messageSchema }),
   "conversation.ended": z.object({
     conversation: conversationRef,
-    endedBy: z.enum(["visitor", "agent", "idle"]),
+    endedBy: endReason,
     /** Every message of the conversation, in order: enough to file the whole chat as a note. */
     transcript: z.array(messageSchema),
   }),

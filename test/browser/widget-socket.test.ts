@@ -33,6 +33,7 @@ class FakeSocket {
       status: 'active',
       agent: null,
       queuePosition: null,
+      visitor: { online: true, leftAt: null },
       endedBy: null,
       read: { visitor: 0, agent: 0 },
       feedback: null,

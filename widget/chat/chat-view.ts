@@ -317,7 +317,9 @@ export class ChatView extends SessionView {
           ? t("uploadFailed", { name: c.error.file ?? "", reason: c.error.text || t("networkError") })
           : c.error.code === "conversation_ended"
             ? t("conversationEnded")
-            : c.error.text;
+            : c.error.code === "rate_limited"
+              ? t("slowDown")
+              : c.error.text;
     }
     return text ? html`<p class="notice warning problem" role="alert">${text}</p>` : nothing;
   }
@@ -352,6 +354,7 @@ export class ChatView extends SessionView {
         return t("visitorReturned");
       case "ended":
         if (m.event.reason === "idle") return t("endedByIdle");
+        if (m.event.reason === "visitor_left") return t("endedByVisitorLeft");
         return m.event.reason === "agent" ? t("endedByAgent", { name: c.agent?.name ?? "" }) : t("endedByVisitor");
       default:
         return m.body;

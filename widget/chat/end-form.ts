@@ -111,6 +111,7 @@ export class EndForm extends SessionView {
     const t = this.session.t.bind(this.session);
     if (c?.endedBy === "agent") return t("endedByAgent", { name: c.agent?.name ?? "" });
     if (c?.endedBy === "idle") return t("endedByIdle");
+    if (c?.endedBy === "visitor_left") return t("endedByVisitorLeft");
     return t("endedByVisitor");
   }
 

@@ -67,6 +67,8 @@ export class LiveConversation {
         message: (m, live) => this.onMessage(m, live),
         pending: (pending) => {
           this.pending = pending;
+          // "Slow down" is over once what it held back has gone out.
+          if (pending.length === 0 && this.error?.code === "rate_limited") this.error = null;
           this.host.persist(pending);
           this.host.changed();
         },

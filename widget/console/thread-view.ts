@@ -1,10 +1,10 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { Agent } from "../../protocol/api";
 import type { Attention, ConversationAttachment, ConversationDetail, WorkspaceAgent } from "../../protocol/console";
-import type { ConversationProgress, Message, ReadState } from "../../protocol/frames";
+import type { ConversationProgress, Message, ReadState, VisitorPresence } from "../../protocol/frames";
 import { RequestError } from "../lib/api";
 import { ConversationSocket, type ConnectionState, type ConversationFrame, type PendingMessage } from "../lib/conversation-socket";
-import { formatDateTime } from "../lib/format";
+import { formatDateTime, formatTime } from "../lib/format";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 import { sentence } from "./text";
@@ -66,6 +66,7 @@ export class ThreadView extends LitElement {
     canAccept: { type: Boolean },
     conversation: { state: true },
     progress: { state: true },
+    visitor: { state: true },
     read: { state: true },
     messages: { state: true },
     pending: { state: true },
@@ -83,6 +84,8 @@ export class ThreadView extends LitElement {
   declare canAccept: boolean;
   declare conversation: ConversationDetail | null;
   declare progress: ConversationProgress | null;
+  /** Whether the customer has the page open, pushed by the room as it changes. */
+  declare visitor: VisitorPresence | null;
   declare read: ReadState;
   declare messages: Message[];
   declare pending: PendingMessage[];
@@ -110,6 +113,7 @@ export class ThreadView extends LitElement {
   private reset(): void {
     this.conversation = null;
     this.progress = null;
+    this.visitor = null;
     this.read = { visitor: 0, agent: 0 };
     this.messages = [];
     this.pending = [];
@@ -186,10 +190,16 @@ export class ThreadView extends LitElement {
       case "status": {
         const changed = this.progress !== null && (this.progress.status !== f.status || this.progress.agent?.id !== f.agent?.id);
         this.progress = { status: f.status, agent: f.agent, queuePosition: f.queuePosition, endedBy: f.endedBy };
-        if (f.type === "ready") this.read = f.read;
+        if (f.type === "ready") {
+          this.read = f.read;
+          this.visitor = f.visitor;
+        }
         if (changed) void this.reload();
         return;
       }
+      case "presence":
+        this.visitor = { online: f.online, leftAt: f.leftAt };
+        return;
       case "read":
         this.read = f.read;
         return;
@@ -338,6 +348,15 @@ export class ThreadView extends LitElement {
     return this.renderRoot.querySelector<HTMLDialogElement>(`dialog.${name}`);
   }
 
+  /** "Visitor online" or "Visitor left 14:02": said at once, so an agent never writes to an empty page unawares. */
+  private renderPresence() {
+    const v = this.visitor;
+    if (!v || (!v.online && v.leftAt === null)) return nothing;
+    return html`<span class="chip ${v.online ? "active" : "ended"}" role="status">
+      ${v.online ? "Visitor online" : `Visitor left ${formatTime(v.leftAt!)}`}
+    </span>`;
+  }
+
   private renderHeader(c: ConversationDetail) {
     const status = this.progress?.status ?? c.status;
     const ended = status === "ended";
@@ -349,6 +368,7 @@ export class ThreadView extends LitElement {
         <span class="chip ${status}">${STATUS_TEXT[status]}${position}</span>
         ${c.archived ? html`<span class="chip">Archived</span>` : nothing}
         ${this.connection === "online" ? nothing : html`<span class="chip">${this.connection}</span>`}
+        ${this.renderPresence()}
       </div>
       <div class="who">
         ${c.contact.name} &lt;${c.contact.email}&gt;${c.contact.account ? html` · ${c.contact.account.name}` : nothing} · started

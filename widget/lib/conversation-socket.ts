@@ -7,7 +7,7 @@ export type ConnectionState = "connecting" | "online" | "offline";
 /** Frames about the conversation rather than its messages. */
 export type ConversationFrame = Extract<
   ServerFrame,
-  { type: "ready" | "status" | "typing" | "read" | "idle_warning" | "feedback" | "done" }
+  { type: "ready" | "status" | "typing" | "read" | "idle_warning" | "feedback" | "done" | "presence" }
 >;
 /** Frames that only make sense now: they are dropped, not queued, while offline. */
 export type ControlFrame = Extract<
@@ -46,6 +46,8 @@ export class ConversationSocket {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the room asks us to slow down: nothing is sent until it fires, then all in order. */
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private caughtUp = false;
   private replayed = false;
@@ -69,6 +71,8 @@ export class ConversationSocket {
     this.closed = true;
     removeEventListener("online", this.onBrowserOnline);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     this.stopHeartbeat();
     this.ws?.close(1000, "bye");
     this.ws = null;
@@ -79,7 +83,7 @@ export class ConversationSocket {
     const message = { clientId: newClientId(), body };
     this.pending.set(message.clientId, message);
     this.on.pending(this.pendingList());
-    if (this.caughtUp) this.write({ type: "send", ...message });
+    if (this.caughtUp && !this.holdTimer) this.write({ type: "send", ...message });
     return message;
   }
 
@@ -164,7 +168,7 @@ export class ConversationSocket {
         this.caughtUp = true;
         this.replayed = true;
         // Caught up: only now resend, so that no ack can overtake a history page still to come.
-        for (const p of this.pending.values()) this.write({ type: "send", ...p });
+        if (!this.holdTimer) this.resendPending();
         return this.on.state("online");
       case "message":
         // Until the history is in, a live message would jump the seq past the ones still to come
@@ -179,7 +183,10 @@ export class ConversationSocket {
         return this.accept({ seq: frame.seq, clientId: frame.clientId, body: p.body, createdAt: frame.createdAt, author: this.author });
       }
       case "error":
-        if (frame.clientId && this.pending.has(frame.clientId)) {
+        if (frame.code === "rate_limited" && frame.clientId && this.pending.has(frame.clientId)) {
+          // Not a refusal of the message, only of its timing: it and everything after it wait.
+          this.hold(frame.retry_after_ms ?? 1000);
+        } else if (frame.clientId && this.pending.has(frame.clientId)) {
           // The room refused this message for good (too long, conversation ended): stop resending it.
           this.pending.delete(frame.clientId);
           this.on.pending(this.pendingList());
@@ -190,6 +197,22 @@ export class ConversationSocket {
       default:
         return this.on.frame?.(frame);
     }
+  }
+
+  /**
+   * The room refuses every send of ours until the time it named (so none can overtake the refused
+   * one); then the queue goes again, in order, with the same clientIds.
+   */
+  private hold(ms: number): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      if (this.caughtUp) this.resendPending();
+    }, ms);
+  }
+
+  private resendPending(): void {
+    for (const p of this.pending.values()) this.write({ type: "send", ...p });
   }
 
   private accept(message: Message): void {

@@ -49,6 +49,7 @@ export async function startConversation(env: Env, input: StartInput): Promise<Co
     locale,
     settings: {
       idleMinutes: channel.config.idleMinutes,
+      leaveGraceSeconds: channel.config.leaveGraceSeconds,
       allowBackToChat: channel.config.endForm.allowBackToChat,
       transcriptEmail: channel.config.transcriptEmail,
     },

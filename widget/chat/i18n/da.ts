@@ -7,6 +7,7 @@ export const da: Strings = {
   networkError: "Kunne ikke få forbindelse til chattjenesten. Tjek forbindelsen, og prøv igen.",
   rateLimited: "For mange forsøg. Prøv igen om {minutes} min.",
   rateLimitedLater: "For mange forsøg. Prøv igen senere.",
+  slowDown: "Du sender beskeder hurtigt; din bliver sendt om et øjeblik.",
 
   name: "Navn",
   email: "E-mail",
@@ -68,6 +69,7 @@ export const da: Strings = {
   endedByVisitor: "Du afsluttede chatten.",
   endedByAgent: "{name} afsluttede chatten.",
   endedByIdle: "Chatten blev lukket, fordi ingen skrev i et stykke tid.",
+  endedByVisitorLeft: "Chatten sluttede, da du forlod siden.",
   feedbackTitle: "Hvordan gik det?",
   satisfactionQuestion: "Var du tilfreds med servicen?",
   satisfied: "Tilfreds",

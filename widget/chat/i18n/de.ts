@@ -7,6 +7,7 @@ export const de: Strings = {
   networkError: "Der Chat-Dienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
   rateLimited: "Zu viele Versuche. Bitte versuchen Sie es in {minutes} Min. erneut.",
   rateLimitedLater: "Zu viele Versuche. Bitte versuchen Sie es später erneut.",
+  slowDown: "Sie senden sehr schnell Nachrichten; Ihre Nachricht wird gleich gesendet.",
 
   name: "Name",
   email: "E-Mail",
@@ -68,6 +69,7 @@ export const de: Strings = {
   endedByVisitor: "Sie haben den Chat beendet.",
   endedByAgent: "{name} hat den Chat beendet.",
   endedByIdle: "Der Chat wurde geschlossen, weil eine Weile niemand geschrieben hat.",
+  endedByVisitorLeft: "Der Chat wurde beendet, nachdem Sie die Seite verlassen haben.",
   feedbackTitle: "Wie war es?",
   satisfactionQuestion: "Waren Sie mit dem Service zufrieden?",
   satisfied: "Zufrieden",

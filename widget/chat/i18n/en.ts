@@ -11,6 +11,7 @@ export const en = {
   networkError: "Could not reach the chat service. Check your connection and try again.",
   rateLimited: "Too many attempts. Please try again in {minutes} min.",
   rateLimitedLater: "Too many attempts. Please try again later.",
+  slowDown: "You are sending messages quickly; yours will go out in a moment.",
 
   name: "Name",
   email: "Email",
@@ -72,6 +73,7 @@ export const en = {
   endedByVisitor: "You ended the chat.",
   endedByAgent: "{name} ended the chat.",
   endedByIdle: "The chat closed because nobody wrote for a while.",
+  endedByVisitorLeft: "The chat ended after you left the page.",
   feedbackTitle: "How did we do?",
   satisfactionQuestion: "Were you satisfied with the service?",
   satisfied: "Satisfied",

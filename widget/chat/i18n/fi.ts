@@ -7,6 +7,7 @@ export const fi: Strings = {
   networkError: "Chat-palveluun ei saatu yhteyttä. Tarkista yhteys ja yritä uudelleen.",
   rateLimited: "Liian monta yritystä. Yritä uudelleen {minutes} min kuluttua.",
   rateLimitedLater: "Liian monta yritystä. Yritä myöhemmin uudelleen.",
+  slowDown: "Lähetät viestejä nopeasti; viestisi lähtee hetken kuluttua.",
 
   name: "Nimi",
   email: "Sähköposti",
@@ -68,6 +69,7 @@ export const fi: Strings = {
   endedByVisitor: "Lopetit chatin.",
   endedByAgent: "{name} lopetti chatin.",
   endedByIdle: "Chat suljettiin, koska kukaan ei kirjoittanut hetkeen.",
+  endedByVisitorLeft: "Keskustelu päättyi, kun poistuit sivulta.",
   feedbackTitle: "Miten onnistuimme?",
   satisfactionQuestion: "Olitko tyytyväinen palveluun?",
   satisfied: "Tyytyväinen",

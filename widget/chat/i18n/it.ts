@@ -7,6 +7,7 @@ export const it: Strings = {
   networkError: "Impossibile raggiungere il servizio di chat. Controlla la connessione e riprova.",
   rateLimited: "Troppi tentativi. Riprova tra {minutes} min.",
   rateLimitedLater: "Troppi tentativi. Riprova più tardi.",
+  slowDown: "Stai inviando messaggi molto velocemente; il tuo partirà tra un momento.",
 
   name: "Nome",
   email: "Email",
@@ -68,6 +69,7 @@ export const it: Strings = {
   endedByVisitor: "Hai terminato la chat.",
   endedByAgent: "{name} ha terminato la chat.",
   endedByIdle: "La chat è stata chiusa perché nessuno ha scritto per un po'.",
+  endedByVisitorLeft: "La chat si è chiusa dopo che hai lasciato la pagina.",
   feedbackTitle: "Com'è andata?",
   satisfactionQuestion: "Sei soddisfatto del servizio?",
   satisfied: "Soddisfatto",

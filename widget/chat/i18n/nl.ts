@@ -7,6 +7,7 @@ export const nl: Strings = {
   networkError: "De chatdienst is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.",
   rateLimited: "Te veel pogingen. Probeer het over {minutes} min. opnieuw.",
   rateLimitedLater: "Te veel pogingen. Probeer het later opnieuw.",
+  slowDown: "U verstuurt snel berichten; het uwe wordt zo verzonden.",
 
   name: "Naam",
   email: "E-mail",
@@ -68,6 +69,7 @@ export const nl: Strings = {
   endedByVisitor: "U hebt de chat beëindigd.",
   endedByAgent: "{name} heeft de chat beëindigd.",
   endedByIdle: "De chat is gesloten omdat er een tijd niemand schreef.",
+  endedByVisitorLeft: "De chat is beëindigd nadat u de pagina verliet.",
   feedbackTitle: "Hoe hebben we het gedaan?",
   satisfactionQuestion: "Was u tevreden over de service?",
   satisfied: "Tevreden",

@@ -7,6 +7,7 @@ export const no: Strings = {
   networkError: "Fikk ikke kontakt med chattetjenesten. Sjekk tilkoblingen og prøv igjen.",
   rateLimited: "For mange forsøk. Prøv igjen om {minutes} min.",
   rateLimitedLater: "For mange forsøk. Prøv igjen senere.",
+  slowDown: "Du sender meldinger raskt; din blir sendt om et øyeblikk.",
 
   name: "Navn",
   email: "E-post",
@@ -68,6 +69,7 @@ export const no: Strings = {
   endedByVisitor: "Du avsluttet chatten.",
   endedByAgent: "{name} avsluttet chatten.",
   endedByIdle: "Chatten ble lukket fordi ingen skrev på en stund.",
+  endedByVisitorLeft: "Chatten ble avsluttet da du forlot siden.",
   feedbackTitle: "Hvordan gikk det?",
   satisfactionQuestion: "Var du fornøyd med servicen?",
   satisfied: "Fornøyd",

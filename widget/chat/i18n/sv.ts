@@ -7,6 +7,7 @@ export const sv: Strings = {
   networkError: "Det gick inte att nå chattjänsten. Kontrollera anslutningen och försök igen.",
   rateLimited: "För många försök. Försök igen om {minutes} min.",
   rateLimitedLater: "För många försök. Försök igen senare.",
+  slowDown: "Du skickar meddelanden snabbt; ditt skickas om en liten stund.",
 
   name: "Namn",
   email: "E-post",
@@ -68,6 +69,7 @@ export const sv: Strings = {
   endedByVisitor: "Du avslutade chatten.",
   endedByAgent: "{name} avslutade chatten.",
   endedByIdle: "Chatten stängdes eftersom ingen skrev på ett tag.",
+  endedByVisitorLeft: "Chatten avslutades när du lämnade sidan.",
   feedbackTitle: "Hur gick det?",
   satisfactionQuestion: "Var du nöjd med servicen?",
   satisfied: "Nöjd",

@@ -55,6 +55,7 @@ function toRequest(d: Draft): UpdateChannelRequest {
 const FIELD_LABELS: [string, string][] = [
   ["config.openingHours", "Opening hours"],
   ["config.idleMinutes", "Idle time"],
+  ["config.leaveGraceSeconds", "Visitor left"],
   ["config.topics", "Topics"],
   ["config.preChatFields", "Pre-chat fields"],
   ["config.strings", "Widget text"],
@@ -198,6 +199,10 @@ export class ChannelEditor extends LitElement {
             </label>
           </div>
           <p class="hint">A chat closes after this long without a word from the visitor. New messages are also emailed to the notification address.</p>
+          <label class="field">Visitor left: end the chat after (seconds)
+            <input type="number" min="15" max="86400" required .value=${String(d.config.leaveGraceSeconds)} @input=${(e: Event) => this.setConfig("leaveGraceSeconds", number(e))} />
+          </label>
+          <p class="hint">When the visitor closes the page, agents see it at once; the chat ends if they have not come back by then (long enough for a reload or the site's next page).</p>
           <label class="field">Topics, one per line
             <textarea rows="4" .value=${d.topicsText} @input=${(e: Event) => this.set("topicsText", text(e))}></textarea>
           </label>
