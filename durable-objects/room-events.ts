@@ -2,6 +2,7 @@ import type { Message } from "../protocol/frames";
 import { getConversation } from "../worker/db/conversations";
 import type { Env } from "../worker/env";
 import { emitEvents, type WebhookEvent } from "../worker/webhooks/emit";
+import { endedTranscript } from "../worker/webhooks/ended-transcript";
 import type { RoomIdentity } from "./room-init";
 import type { OutboxItem } from "./room-outbox";
 import type { RoomStore } from "./room-store";
@@ -100,7 +101,11 @@ async function eventOf(env: Env, store: RoomStore, identity: RoomIdentity, rowId
       return {
         ...base,
         type: "conversation.ended",
-        data: { conversation, endedBy: item.event.endedBy, transcript: store.messagesUpTo(item.afterSeq) },
+        data: {
+          conversation,
+          endedBy: item.event.endedBy,
+          ...endedTranscript(conversationId, item.afterSeq, (since, limit) => store.messagesAfter(since, limit)),
+        },
       };
     case "conversation.rated":
       return { ...base, type: "conversation.rated", data: { conversation, feedback: item.event.feedback } };

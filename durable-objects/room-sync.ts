@@ -2,6 +2,7 @@ import { conversationTopicAndSubject, writeConversationOutcome } from "../worker
 import { writeHistory } from "../worker/db/conversations";
 import { emailNewMessages } from "../worker/db/notifications";
 import { queueEmail } from "../worker/email/outbox";
+import { transcriptEmailData } from "../worker/email/transcript-email";
 import type { Env } from "../worker/env";
 import type { RoomIdentity } from "./room-init";
 import { emitRoomEvents, type RoomEventCursor } from "./room-events";
@@ -133,15 +134,7 @@ async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item:
     case "transcript":
       return queueEmail(env, envelope(item.idempotencyKey), {
         template: "transcript",
-        data: {
-          conversationId,
-          subject: facts.subject,
-          lines: store.messagesUpTo(item.uptoSeq).map((m) => ({
-            author: m.author.name,
-            body: m.body || (m.attachment ? `[${m.attachment.name}]` : ""),
-            createdAt: m.createdAt,
-          })),
-        },
+        data: await transcriptEmailData(conversationId, facts.subject, item.uptoSeq, (since, limit) => store.messagesAfter(since, limit)),
       });
     case "survey":
       return queueEmail(env, envelope(item.idempotencyKey), {

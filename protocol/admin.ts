@@ -127,7 +127,8 @@ export const outboxEmail = z.object({
   subject: z.string(),
   template: z.string(),
   locale: z.string(),
-  status: z.enum(["local", "queued", "sent", "failed"]),
+  /** `suppressed`: over a daily email cap (LIMITS.email), never sent; `lastError` says which. */
+  status: z.enum(["local", "queued", "sent", "failed", "suppressed"]),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   createdAt: z.number().int(),

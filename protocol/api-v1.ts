@@ -101,12 +101,15 @@ export const ticketResource = ticketSchema.extend({
 });
 export const createTicketBody = z.object({ contact: contactInput, question: messageBody, channel: z.string().max(64).optional() });
 
+/** A page of the transcript: every message when it is short, else follow `nextSince` (or read `….txt`). */
 export const transcriptResource = z.object({
   conversationId: z.string(),
   subject: z.string(),
   messages: z.array(messageSchema),
-  /** The same transcript as plain text, one line per message. */
+  /** The same messages as plain text, one line per message. */
   text: z.string(),
+  /** Pass as `since` for the next page; null on the last. */
+  nextSince: z.number().int().nullable(),
 });
 
 /** Where webhooks may be sent: HTTPS anywhere public; plain HTTP only to this machine while developing. */

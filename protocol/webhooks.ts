@@ -25,8 +25,15 @@ export const webhookEventData = {
   "conversation.ended": z.object({
     conversation: conversationRef,
     endedBy: endReason,
-    /** Every message of the conversation, in order: enough to file the whole chat as a note. */
+    /**
+     * The conversation's messages in order: all of them, or when `transcriptTruncated` only the
+     * newest (at most 200 messages and 256 KB, LIMITS.transcriptPayload).
+     */
     transcript: z.array(messageSchema),
+    /** Earlier messages were left out: read the whole conversation from `transcriptUrl`. */
+    transcriptTruncated: z.boolean(),
+    /** The transcript endpoint, relative to the API's origin: paged with `since`, or as text at `….txt`. */
+    transcriptUrl: z.string(),
   }),
   "conversation.rated": z.object({ conversation: conversationRef, feedback: feedbackSchema }),
   "ticket.created": z.object({

@@ -113,6 +113,7 @@ const ROUTES: Record<string, Probe> = {
     body: (v) => ({ channelId: v.ws.channelId, contact: { name: "Cy", email: "cy@example.com" }, subject: "Hello", message: message() }),
   },
   "GET /api/console/conversations/:id": { guard: "agent", path: conv },
+  "GET /api/console/conversations/:id/transcript.txt": { guard: "agent", path: (v) => `${conv(v)}/transcript.txt` },
   "GET /api/console/conversations/:id/socket": { guard: "agent", socket: true, path: (v) => `${conv(v)}/socket` },
   "POST /api/console/conversations/:id/read": { guard: "agent", path: (v) => `${conv(v)}/read`, body: () => ({ seq: 1 }) },
   "PATCH /api/console/conversations/:id": { guard: "agent", path: conv, body: () => ({ archived: true }) },
@@ -166,6 +167,8 @@ const ROUTES: Record<string, Probe> = {
   "POST /api/console/admin/api-keys": { guard: "admin", own: true, path: () => "/api/console/admin/api-keys", body: () => ({ name: "Sneaky" }) },
   "POST /api/console/admin/api-keys/:id/revoke": { guard: "admin", path: (v) => `/api/console/admin/api-keys/${v.apiKeyId}/revoke` },
   "GET /api/console/admin/emails": { guard: "admin", own: true, path: () => "/api/console/admin/emails" },
+  "GET /api/console/admin/retention": { guard: "admin", own: true, path: () => "/api/console/admin/retention" },
+  "PUT /api/console/admin/retention": { guard: "admin", own: true, path: () => "/api/console/admin/retention", body: () => ({ days: 14 }) },
   "GET /api/console/admin/emails/:id": { guard: "admin", path: (v) => `/api/console/admin/emails/${v.emailId}` },
 
   "GET /api/v1/openapi.json": { guard: "public", path: () => "/api/v1/openapi.json" },
@@ -186,6 +189,7 @@ const ROUTES: Record<string, Probe> = {
     body: () => ({ body: "planted", author: "agent" }),
   },
   "GET /api/v1/conversations/:id/transcript": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}/transcript` },
+  "GET /api/v1/conversations/:id/transcript.txt": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}/transcript.txt` },
   // Read before the upserts below, which give the outsider an account and contact of its own under these ids.
   "GET /api/v1/accounts/:externalId": { guard: "apiKey", path: () => "/api/v1/accounts/acct-ext-1" },
   "GET /api/v1/contacts/:externalId": { guard: "apiKey", path: () => "/api/v1/contacts/cust-ext-1" },
@@ -235,7 +239,7 @@ const ROUTES: Record<string, Probe> = {
   "DELETE /api/v1/webhooks/:id": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}` },
   "DELETE /api/v1/inbound-hooks/:id": { guard: "apiKey", path: (v) => `/api/v1/inbound-hooks/${v.hook.id}` },
   "DELETE /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}` },
-  "DELETE /api/console/conversations/:id": { guard: "agent", path: conv },
+  "DELETE /api/console/conversations/:id": { guard: "admin", path: conv },
   "DELETE /api/console/session": { guard: "signOut", path: () => "/api/console/session" },
 };
 

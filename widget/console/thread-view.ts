@@ -403,7 +403,9 @@ export class ThreadView extends LitElement {
         <button class="secondary" type="button" @click=${() => print()}>Print</button>
         <button class="secondary" type="button" ?disabled=${this.busy} @click=${this.emailTranscript}>Email transcript</button>
         <button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.dialog("notify")?.showModal()}>Notify administrators</button>
-        <button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.dialog("delete")?.showModal()}>Delete</button>
+        ${this.me?.role === "admin"
+          ? html`<button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.dialog("delete")?.showModal()}>Delete</button>`
+          : nothing}
       </div>
     </header>`;
   }

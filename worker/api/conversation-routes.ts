@@ -24,6 +24,7 @@ import { emitEvents } from "../webhooks/emit";
 import { checkMessageLength } from "../visitors/prechat";
 import { route } from "./route";
 import { deleteConversation } from "../conversations/delete";
+import { TRANSCRIPT_TEXT_HEADERS, transcriptLine, transcriptStream } from "../conversations/transcript-text";
 
 const TAG = "Conversations";
 
@@ -42,6 +43,19 @@ async function agentOr400(c: Context<AppEnv>, agentId: string) {
   const agent = await getAgent(c.env.DB, c.get("workspaceId"), agentId);
   if (!agent) throw new HttpError(400, "invalid_request", "agentId: no such agent in this workspace");
   return agent;
+}
+
+/**
+ * A page of messages and, when more follow, where the next starts. The room hands out at most
+ * HISTORY_PAGE_SIZE at once, so asking it for one more than `limit` could never show that more
+ * follow a full page of 200: a full page asks the room for the one message after it instead.
+ */
+async function messagePageOf(c: Context<AppEnv>, conversationId: string, since: number, limit: number) {
+  const room = roomFor(c.env, conversationId);
+  const messages = await room.history(since, limit);
+  const last = messages.at(-1);
+  const more = last !== undefined && messages.length === limit && (await room.history(last.seq, 1)).length > 0;
+  return { messages, nextSince: more ? last.seq : null };
 }
 
 export const conversationRoutes = [
@@ -163,7 +177,7 @@ export const conversationRoutes = [
     },
     async (c) => {
       const conversation = await conversationOr404(c, c.req.param("id")!);
-      await deleteConversation(c.env, c.get("workspaceId"), conversation.id);
+      await deleteConversation(c.env, c.get("workspaceId"), conversation);
       return c.body(null, 204);
     },
   ),
@@ -174,14 +188,12 @@ export const conversationRoutes = [
       summary: "List messages in order, from a sequence number on",
       tag: TAG,
       query: listMessagesQuery,
-      success: { status: 200, description: "Messages after `since`", schema: messagePage },
+      success: { status: 200, description: "Messages after `since`; follow `nextSince` for the next page", schema: messagePage },
       errors: [400, 404],
     },
     async (c, { query }) => {
       const conversation = await conversationOr404(c, c.req.param("id")!);
-      const messages = await roomFor(c.env, conversation.id).history(query.since, query.limit + 1);
-      const page = messages.slice(0, query.limit);
-      return c.json({ messages: page, nextSince: messages.length > query.limit ? page.at(-1)!.seq : null });
+      return c.json(await messagePageOf(c, conversation.id, query.since, query.limit));
     },
   ),
   route(
@@ -213,20 +225,32 @@ export const conversationRoutes = [
     {
       method: "get",
       path: "/conversations/{id}/transcript",
-      summary: "The whole conversation as a transcript",
+      summary: "The conversation as a transcript, a page at a time",
       tag: TAG,
-      success: { status: 200, description: "Every message, and the same as text", schema: transcriptResource },
+      query: listMessagesQuery,
+      success: { status: 200, description: "Messages after `since`, and the same as text; follow `nextSince` for the rest", schema: transcriptResource },
+      errors: [400, 404],
+    },
+    async (c, { query }) => {
+      const conversation = await conversationOr404(c, c.req.param("id")!);
+      const page = await messagePageOf(c, conversation.id, query.since, query.limit);
+      const text = page.messages.map(transcriptLine).join("\n");
+      return c.json({ conversationId: conversation.id, subject: conversation.subject, ...page, text });
+    },
+  ),
+  route(
+    {
+      method: "get",
+      path: "/conversations/{id}/transcript.txt",
+      summary: "The whole conversation as text/plain, one line per message, streamed",
+      tag: TAG,
+      success: { status: 200, description: "text/plain; charset=utf-8, streamed as it is read" },
       errors: [404],
     },
     async (c) => {
       const conversation = await conversationOr404(c, c.req.param("id")!);
       const room = roomFor(c.env, conversation.id);
-      const messages = [];
-      for (let page = await room.history(0); page.length > 0; page = await room.history(page.at(-1)!.seq)) messages.push(...page);
-      const text = messages
-        .map((m) => `[${new Date(m.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC] ${m.author.name}: ${m.body || m.attachment?.name || ""}`)
-        .join("\n");
-      return c.json({ conversationId: conversation.id, subject: conversation.subject, messages, text });
+      return new Response(transcriptStream((since) => room.history(since)), { headers: TRANSCRIPT_TEXT_HEADERS });
     },
   ),
 ];

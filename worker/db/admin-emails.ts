@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { OutboxEmail, OutboxEmailDetail, OutboxList, OutboxQuery } from "../../protocol/admin";
+import { outboxEmail, type OutboxEmail, type OutboxEmailDetail, type OutboxList, type OutboxQuery } from "../../protocol/admin";
 
 const emailRow = z.object({
   id: z.string(),
@@ -7,7 +7,7 @@ const emailRow = z.object({
   subject: z.string(),
   template: z.string(),
   locale: z.string(),
-  status: z.enum(["local", "queued", "sent", "failed"]),
+  status: outboxEmail.shape.status,
   attempts: z.number(),
   last_error: z.string().nullable(),
   created_at: z.number(),

@@ -3,6 +3,7 @@ import type { ConsoleInboxQuery, ConversationDetail, InboxConversation } from ".
 import { attention } from "../../protocol/console";
 import { locale } from "../../protocol/channel";
 import { conversationStatus } from "../../protocol/frames";
+import { LIMITS } from "../../protocol/limits";
 import { ftsQuery } from "./fts-query";
 
 const inboxRow = z.object({
@@ -140,11 +141,16 @@ export async function listInboxPage(
 /**
  * The request note, one line per message in order, a file shown by its name. Built when read, one
  * row per line: a stored note rewritten on every message made copying a conversation O(n²), and
- * one string for the whole transcript could outgrow D1's limit on a value's size.
+ * one string for the whole transcript could outgrow D1's limit on a value's size. Only its first
+ * LIMITS.requestNoteLines lines (the request is at the start); one more is read to tell that the
+ * thread goes on, and the whole of it is streamed by the thread's transcript.txt.
  */
 const REQUEST_NOTE_LINES = `SELECT '[' || strftime('%Y-%m-%d %H:%M', created_at / 1000, 'unixepoch') || ' UTC] ' || author_name || ': '
   || CASE WHEN body = '' THEN '[' || COALESCE(json_extract(attachment, '$.name'), 'file') || ']' ELSE body END AS line
-  FROM messages WHERE workspace_id = ? AND conversation_id = ? ORDER BY seq`;
+  FROM messages WHERE workspace_id = ? AND conversation_id = ? ORDER BY seq LIMIT ${LIMITS.requestNoteLines + 1}`;
+
+const noteMore = (conversationId: string) =>
+  `[…] The thread goes on: the whole transcript is at /api/console/conversations/${encodeURIComponent(conversationId)}/transcript.txt\n`;
 
 const noteLine = z.object({ line: z.string() });
 
@@ -183,7 +189,9 @@ export async function getConversationDetail(
   ]);
   const row = conversation?.results[0];
   if (!row || !note) return null;
-  return { ...toHeader(row), requestNote: note.results.map((r) => `${noteLine.parse(r).line}\n`).join("") };
+  const lines = note.results.slice(0, LIMITS.requestNoteLines).map((r) => `${noteLine.parse(r).line}\n`);
+  if (note.results.length > LIMITS.requestNoteLines) lines.push(noteMore(conversationId));
+  return { ...toHeader(row), requestNote: lines.join("") };
 }
 
 /** Moves the agent's read mark forward (never back) and clears their notification for the thread. */

@@ -7,7 +7,13 @@ const transcriptLine = z.object({ author: z.string(), body: z.string(), createdA
 export const emailRequest = z.discriminatedUnion("template", [
   z.object({
     template: z.literal("transcript"),
-    data: z.object({ conversationId: z.string(), subject: z.string(), lines: z.array(transcriptLine) }),
+    data: z.object({
+      conversationId: z.string(),
+      subject: z.string(),
+      lines: z.array(transcriptLine),
+      /** Earlier messages left out to keep the email within LIMITS.transcriptPayload. */
+      omitted: z.number().int().min(0).optional(),
+    }),
   }),
   z.object({
     template: z.literal("survey"),

@@ -1,4 +1,5 @@
 import type { Locale } from "../../protocol/channel";
+import { LIMITS } from "../../protocol/limits";
 import type { EmailRequest } from "./email-request";
 
 export type RenderedEmail = { subject: string; text: string; html: string };
@@ -9,6 +10,7 @@ const escapeHtml = (s: string) =>
 type Words = {
   transcriptSubject: (subject: string) => string;
   transcriptIntro: string;
+  transcriptOmitted: (count: number) => string;
   surveySubject: string;
   surveyBody: (name: string, subject: string) => string;
   ticketSubject: (reference: string) => string;
@@ -20,6 +22,7 @@ type Words = {
 const en: Words = {
   transcriptSubject: (s) => `Transcript of your chat: ${s}`,
   transcriptIntro: "Here is the transcript of your conversation with us.",
+  transcriptOmitted: (n) => `(${n} earlier messages are not included.)`,
   surveySubject: "How did we do?",
   surveyBody: (n, s) => `Hi ${n}, your conversation "${s}" is resolved. Reply to this email to tell us how we did.`,
   ticketSubject: (r) => `We received your question (${r})`,
@@ -31,6 +34,7 @@ const en: Words = {
 const fi: Words = {
   transcriptSubject: (s) => `Keskustelusi tallenne: ${s}`,
   transcriptIntro: "Tässä on tallenne keskustelustasi kanssamme.",
+  transcriptOmitted: (n) => `(${n} aiempaa viestiä ei ole mukana.)`,
   surveySubject: "Miten onnistuimme?",
   surveyBody: (n, s) => `Hei ${n}, keskustelusi "${s}" on ratkaistu. Vastaa tähän viestiin ja kerro, miten onnistuimme.`,
   ticketSubject: (r) => `Olemme vastaanottaneet kysymyksesi (${r})`,
@@ -42,6 +46,7 @@ const fi: Words = {
 const sv: Words = {
   transcriptSubject: (s) => `Utskrift av din chatt: ${s}`,
   transcriptIntro: "Här är utskriften av ditt samtal med oss.",
+  transcriptOmitted: (n) => `(${n} tidigare meddelanden är inte med.)`,
   surveySubject: "Hur gick det?",
   surveyBody: (n, s) => `Hej ${n}, ditt ärende "${s}" är löst. Svara på det här mejlet och berätta hur vi skötte oss.`,
   ticketSubject: (r) => `Vi har tagit emot din fråga (${r})`,
@@ -53,6 +58,7 @@ const sv: Words = {
 const no: Words = {
   transcriptSubject: (s) => `Utskrift av chatten din: ${s}`,
   transcriptIntro: "Her er utskriften av samtalet ditt med oss.",
+  transcriptOmitted: (n) => `(${n} tidligere meldinger er ikke med.)`,
   surveySubject: "Hvordan gjorde vi det?",
   surveyBody: (n, s) => `Hei ${n}, saken din "${s}" er løst. Svar på denne e-posten og fortell oss hvordan vi gjorde det.`,
   ticketSubject: (r) => `Vi har mottatt spørsmålet ditt (${r})`,
@@ -64,6 +70,7 @@ const no: Words = {
 const da: Words = {
   transcriptSubject: (s) => `Udskrift af din chat: ${s}`,
   transcriptIntro: "Her er udskriften af din samtale med os.",
+  transcriptOmitted: (n) => `(${n} tidligere beskeder er ikke med.)`,
   surveySubject: "Hvordan klarede vi det?",
   surveyBody: (n, s) => `Hej ${n}, din sag "${s}" er løst. Svar på denne e-mail og fortæl os, hvordan vi klarede det.`,
   ticketSubject: (r) => `Vi har modtaget dit spørgsmål (${r})`,
@@ -75,6 +82,7 @@ const da: Words = {
 const de: Words = {
   transcriptSubject: (s) => `Verlauf Ihres Chats: ${s}`,
   transcriptIntro: "Hier ist der Verlauf Ihres Gesprächs mit uns.",
+  transcriptOmitted: (n) => `(${n} frühere Nachrichten sind nicht enthalten.)`,
   surveySubject: "Wie war unser Service?",
   surveyBody: (n, s) => `Hallo ${n}, Ihr Anliegen „${s}“ ist gelöst. Antworten Sie auf diese E-Mail und sagen Sie uns, wie zufrieden Sie waren.`,
   ticketSubject: (r) => `Wir haben Ihre Frage erhalten (${r})`,
@@ -86,6 +94,7 @@ const de: Words = {
 const nl: Words = {
   transcriptSubject: (s) => `Transcript van je chat: ${s}`,
   transcriptIntro: "Hier is het transcript van je gesprek met ons.",
+  transcriptOmitted: (n) => `(${n} eerdere berichten zijn niet opgenomen.)`,
   surveySubject: "Hoe hebben we het gedaan?",
   surveyBody: (n, s) => `Hoi ${n}, je vraag "${s}" is opgelost. Beantwoord deze e-mail en laat ons weten hoe we het deden.`,
   ticketSubject: (r) => `We hebben je vraag ontvangen (${r})`,
@@ -97,6 +106,7 @@ const nl: Words = {
 const it: Words = {
   transcriptSubject: (s) => `Trascrizione della tua chat: ${s}`,
   transcriptIntro: "Ecco la trascrizione della tua conversazione con noi.",
+  transcriptOmitted: (n) => `(${n} messaggi precedenti non sono inclusi.)`,
   surveySubject: "Come siamo andati?",
   surveyBody: (n, s) => `Ciao ${n}, la tua richiesta "${s}" è stata risolta. Rispondi a questa email per dirci come siamo andati.`,
   ticketSubject: (r) => `Abbiamo ricevuto la tua domanda (${r})`,
@@ -107,16 +117,39 @@ const it: Words = {
 
 const WORDS: Record<Locale, Words> = { en, fi, sv, no, da, de, nl, it };
 
+/**
+ * The start of a question as a receipt quotes it: its first LIMITS.receiptQuoteLines non-empty
+ * lines within LIMITS.receiptQuoteChars, "…" where it was cut. A receipt goes to whatever address
+ * the visitor typed, so it must not carry a stranger's whole text to someone else's inbox.
+ *
+ * @example
+ * receiptQuote("a\n\nb\nc\nd") // ["a", "b", "c…"]
+ */
+export function receiptQuote(question: string): string[] {
+  const lines = question.split(/\r?\n/).map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const quoted: string[] = [];
+  let left = LIMITS.receiptQuoteChars;
+  for (const line of lines.slice(0, LIMITS.receiptQuoteLines)) {
+    if (left <= 0) break;
+    quoted.push(line.length > left ? `${line.slice(0, left).trimEnd()}…` : line);
+    left -= line.length;
+  }
+  const last = quoted.at(-1);
+  if (last !== undefined && lines.length > quoted.length && !last.endsWith("…")) quoted[quoted.length - 1] = `${last}…`;
+  return quoted;
+}
+
 export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmail {
   const w = WORDS[locale];
   switch (request.template) {
     case "transcript": {
-      const { subject, lines } = request.data;
+      const { subject, lines, omitted } = request.data;
       const text = lines.map((l) => `[${new Date(l.createdAt).toISOString().slice(0, 16).replace("T", " ")}] ${l.author}: ${l.body}`);
+      const intro = omitted ? [w.transcriptIntro, w.transcriptOmitted(omitted)] : [w.transcriptIntro];
       return {
         subject: w.transcriptSubject(subject),
-        text: `${w.transcriptIntro}\n\n${text.join("\n")}\n`,
-        html: `<p>${escapeHtml(w.transcriptIntro)}</p><ul>${text.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`,
+        text: `${intro.join("\n")}\n\n${text.join("\n")}\n`,
+        html: `${intro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}<ul>${text.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`,
       };
     }
     case "survey": {
@@ -124,11 +157,12 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
       return { subject: w.surveySubject, text: body, html: `<p>${escapeHtml(body)}</p>` };
     }
     case "ticket_receipt": {
-      const body = `${w.ticketBody(request.data.contactName, request.data.reference)}\n\n> ${request.data.question}`;
+      const quote = receiptQuote(request.data.question);
+      const body = `${w.ticketBody(request.data.contactName, request.data.reference)}\n\n${quote.map((l) => `> ${l}`).join("\n")}`;
       return {
         subject: w.ticketSubject(request.data.reference),
         text: body,
-        html: `<p>${escapeHtml(w.ticketBody(request.data.contactName, request.data.reference))}</p><blockquote>${escapeHtml(request.data.question)}</blockquote>`,
+        html: `<p>${escapeHtml(w.ticketBody(request.data.contactName, request.data.reference))}</p><blockquote>${quote.map(escapeHtml).join("<br>")}</blockquote>`,
       };
     }
     case "notification": {

@@ -24,6 +24,7 @@ import { createTeam, deleteTeam, listTeams, unknownAgentIds, updateTeam } from "
 import { findChannel } from "../db/channels";
 import { forbidden, HttpError, notFound } from "../http/errors";
 import { parseBody, parseQuery } from "../http/validate";
+import { retentionRoutes } from "./console-retention";
 
 /**
  * Administration, for the admins of one workspace: every query is scoped by the signed-in
@@ -166,6 +167,8 @@ consoleAdminRoutes.post("/api-keys/:id/revoke", async (c) => {
   if (!apiKey) throw notFound("API key");
   return c.json({ apiKey });
 });
+
+consoleAdminRoutes.route("/retention", retentionRoutes);
 
 consoleAdminRoutes.get("/emails", async (c) => {
   const query = parseQuery(c, outboxQuery);

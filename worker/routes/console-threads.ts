@@ -1,19 +1,19 @@
 import { Hono, type Context } from "hono";
 import { agentStartRequest, conversationUpdate, notifyAdminsRequest, transcriptRequest } from "../../protocol/console";
-import type { Message } from "../../protocol/frames";
-import { HISTORY_PAGE_SIZE } from "../../protocol/limits";
 import type { AppEnv } from "../app-env";
 import { getAgent } from "../db/agents";
 import { findChannel } from "../db/channels";
 import { startConversation } from "../conversations/start";
-import { deleteConversationRows, setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
-import { deleteConversationFiles } from "../db/console-files";
+import { deleteConversation } from "../conversations/delete";
+import { TRANSCRIPT_TEXT_HEADERS, transcriptStream } from "../conversations/transcript-text";
+import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
 import { getConversationDetail } from "../db/inbox";
 import { alertAdmins } from "../db/notifications";
 import { queueEmail } from "../email/outbox";
-import { HttpError, notFound } from "../http/errors";
+import { transcriptEmailData } from "../email/transcript-email";
+import { forbidden, HttpError, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { lobbyFor, roomFor } from "../rooms";
+import { roomFor } from "../rooms";
 import { checkMessageLength } from "../visitors/prechat";
 import { conversationForAgent } from "./console-access";
 
@@ -81,21 +81,12 @@ threadRoutes.post("/conversations/:id/end", async (c) => {
   return c.body(null, 204);
 });
 
-async function wholeHistory(c: Context<AppEnv>, conversationId: string): Promise<Message[]> {
-  const room = roomFor(c.env, conversationId);
-  const all: Message[] = [];
-  for (;;) {
-    const page = await room.history(all.at(-1)?.seq ?? 0, HISTORY_PAGE_SIZE);
-    all.push(...page);
-    if (page.length < HISTORY_PAGE_SIZE) return all;
-  }
-}
-
 threadRoutes.post("/conversations/:id/transcript", async (c) => {
   const input = await parseBody(c, transcriptRequest);
   const conversation = await conversationForAgent(c);
   const to = input.to ?? conversation.contact.email;
-  const messages = await wholeHistory(c, conversation.id);
+  const room = roomFor(c.env, conversation.id);
+  const { lastSeq } = await room.snapshot();
   // Asking again before anything new was written sends nothing new.
   await queueEmail(
     c.env,
@@ -103,22 +94,21 @@ threadRoutes.post("/conversations/:id/transcript", async (c) => {
       workspaceId: c.get("workspaceId"),
       to,
       locale: conversation.locale ?? "en",
-      idempotencyKey: `console-transcript:${conversation.id}:${messages.at(-1)?.seq ?? 0}:${to.toLowerCase()}`,
+      idempotencyKey: `console-transcript:${conversation.id}:${lastSeq}:${to.toLowerCase()}`,
     },
     {
       template: "transcript",
-      data: {
-        conversationId: conversation.id,
-        subject: conversation.subject,
-        lines: messages.map((m) => ({
-          author: m.author.name,
-          body: m.body || (m.attachment ? `[${m.attachment.name}]` : ""),
-          createdAt: m.createdAt,
-        })),
-      },
+      data: await transcriptEmailData(conversation.id, conversation.subject, lastSeq, (since, limit) => room.history(since, limit)),
     },
   );
   return c.json({ to });
+});
+
+/** The whole thread as text, streamed page by page: the request note shows only its first lines. */
+threadRoutes.get("/conversations/:id/transcript.txt", async (c) => {
+  const conversation = await conversationForAgent(c);
+  const room = roomFor(c.env, conversation.id);
+  return new Response(transcriptStream((since) => room.history(since)), { headers: TRANSCRIPT_TEXT_HEADERS });
 });
 
 threadRoutes.post("/conversations/:id/notify-admins", async (c) => {
@@ -136,16 +126,11 @@ threadRoutes.post("/conversations/:id/notify-admins", async (c) => {
   return c.json({ notified });
 });
 
-/**
- * Irreversible: the room's own storage first, so that it can no longer copy anything into D1, and
- * the channel's queue; then the files in R2, then every D1 row of the thread.
- */
+/** Irreversible, so for admins only; the console and the API delete the same way (worker/conversations/delete.ts). */
 threadRoutes.delete("/conversations/:id", async (c) => {
+  const agent = c.get("agent");
+  if (agent.role !== "admin") throw forbidden("only admins can delete conversations");
   const conversation = await conversationForAgent(c);
-  const { workspaceId } = c.get("agent");
-  await roomFor(c.env, conversation.id).destroy();
-  await lobbyFor(c.env, conversation.channelId).dequeue(conversation.id);
-  await deleteConversationFiles(c.env.FILES, workspaceId, conversation.id);
-  await deleteConversationRows(c.env.DB, workspaceId, conversation.id);
+  await deleteConversation(c.env, agent.workspaceId, conversation);
   return c.body(null, 204);
 });

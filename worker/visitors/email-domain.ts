@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 const LOOKUP_TIMEOUT_MS = 1500;
-const CACHE_MS = 24 * 3600 * 1000;
+/** How long a domain's MX answer is trusted; the cron prunes older rows. */
+export const CACHE_MS = 24 * 3600 * 1000;
 /** An unreachable resolver is asked again only after this, so an offline machine does not wait on every visitor. */
 const UNKNOWN_CACHE_MS = 10 * 60 * 1000;
 const UNKNOWN = 2;

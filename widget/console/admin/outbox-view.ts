@@ -3,12 +3,14 @@ import type { OutboxEmail, OutboxEmailDetail } from "../../../protocol/admin";
 import { formatDateTime } from "../../lib/format";
 import { adminApi, describeError } from "./admin-api";
 import { adminStyles } from "./admin-styles";
+import "./retention-panel";
 
 const STATUS: Record<OutboxEmail["status"], { label: string; tone: string }> = {
   local: { label: "In outbox", tone: "" },
   queued: { label: "Sending", tone: "" },
   sent: { label: "Sent", tone: "good" },
   failed: { label: "Failed", tone: "bad" },
+  suppressed: { label: "Not sent: daily limit", tone: "bad" },
 };
 
 /**
@@ -84,7 +86,7 @@ export class OutboxView extends LitElement {
           <dt>Queued</dt><dd>${formatDateTime(email.createdAt)}</dd>
           <dt>Kind</dt><dd>${email.template} · ${email.locale}</dd>
           <dt>Status</dt><dd>${STATUS[email.status].label}${email.attempts ? ` after ${email.attempts} attempt(s)` : ""}</dd>
-          ${email.lastError ? html`<dt>Last error</dt><dd class="error">${email.lastError}</dd>` : nothing}
+          ${email.lastError ? html`<dt>${email.status === "suppressed" ? "Reason" : "Last error"}</dt><dd class="error">${email.lastError}</dd>` : nothing}
         </dl>
         <pre aria-label="Email text">${email.textBody}</pre>
         <div class="more"><button class="secondary" type="button" @click=${() => (this.open = null)}>Close email</button></div>
@@ -99,6 +101,7 @@ export class OutboxView extends LitElement {
         <button class="secondary" type="button" @click=${() => this.load(false)}>Refresh</button>
       </div>
       ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
+      <parley-admin-retention></parley-admin-retention>
       ${!this.emails
         ? html`<p class="muted">Loading emails…</p>`
         : html`
