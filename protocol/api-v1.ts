@@ -38,6 +38,10 @@ export const createConversationBody = z
   .refine((b) => b.initiatedBy !== "agent" || b.agentId, { message: "agentId is required when initiatedBy is agent", path: ["agentId"] });
 
 export const conversationResource = conversationSummary.extend({
+  contact: conversationSummary.shape.contact.extend({
+    /** False when only an anonymous visitor's typing says the email is theirs (no verified identity). */
+    emailVerified: z.boolean(),
+  }),
   channelId: z.string(),
   archived: z.boolean(),
   agentId: z.string().nullable(),

@@ -59,6 +59,8 @@ export const inboxConversation = conversationSummary.extend({
     id: z.string(),
     name: z.string(),
     email: z.string(),
+    /** False when only an anonymous visitor's typing says the email is theirs (no verified identity). */
+    emailVerified: z.boolean(),
     account: accountRef.nullable(),
     /** How the customer is named on their messages: the contact's name once in an account, else their email. */
     label: z.string(),

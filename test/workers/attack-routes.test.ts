@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { app } from "../../worker/app";
+import { signAttachmentLink } from "../../worker/attachments/signed-link";
 import { dispatcherFor } from "../../worker/webhooks/emit";
 import { quietRooms, remember } from "./console-fixtures";
 import { BASE } from "./fixtures";
@@ -29,7 +30,7 @@ import {
  * - agent / admin: the console's session cookie (admins only for Administration), same origin for changes;
  * - apiKey: `Authorization: Bearer` with a live key;
  * - visitorToken: the conversation token in `?token=`, from a page the channel allows;
- * - fileReader: a conversation token, or an agent session of the file's workspace;
+ * - fileReader: a link signed for the file (the widget's), or an agent session of the file's workspace;
  * - channelPage: anyone, but only from a page on the channel's allowed origins (CORS);
  * - preflight: the CORS answer itself; signIn / signOut: same origin only;
  * - hookSignature: an HMAC over the body with the hook's own secret;
@@ -100,6 +101,15 @@ const ROUTES: Record<string, Probe> = {
     guard: "visitorToken",
     upload: true,
     path: (v) => `/api/widget/conversations/${v.a.conversation.id}/attachments`,
+  },
+  "POST /api/widget/conversations/:id/token": { guard: "visitorToken", path: (v) => `/api/widget/conversations/${v.a.conversation.id}/token` },
+  "GET /api/widget/conversations/:id/attachments/:attachmentId/link": {
+    guard: "visitorToken",
+    path: (v) => `/api/widget/conversations/${v.a.conversation.id}/attachments/${v.attachmentId}/link`,
+  },
+  "POST /api/v1/conversations/:id/revoke-visitor-tokens": {
+    guard: "apiKey",
+    path: (v) => `/api/v1/conversations/${v.b.conversation.id}/revoke-visitor-tokens`,
   },
 
   "POST /api/console/session": { guard: "signIn", path: () => "/api/console/session", body: (v) => ({ email: v.ws.agentEmail, password: "correct horse battery" }) },
@@ -280,6 +290,7 @@ function attempts(probe: Probe, method: string, v: Victim, x: Intruder, expired:
     case "fileReader":
       return [
         { who: "nothing", headers: {}, statuses: [401] },
+        { who: "the visitor's own conversation token", headers: {}, token: v.a.token, statuses: [401] },
         { who: "another visitor's token", headers: {}, token: v.b.token, statuses: [401] },
         { who: "another workspace's token", headers: {}, token: x.token, statuses: [401] },
         { who: "an agent of another workspace", headers: { cookie: x.cookie }, statuses: [404] },
@@ -363,8 +374,10 @@ async function ownerRequest(route: string, probe: Probe, v: Victim): Promise<Res
       const headers = { origin: VICTIM_ORIGIN, ...(probe.socket ? { upgrade: "websocket" } : {}), ...(probe.upload ? uploadHeaders() : {}) };
       return send(method, tokenPath, headers, probe.upload ? "bytes" : undefined);
     }
-    case "fileReader":
-      return send(method, `${path}?token=${encodeURIComponent(v.a.token)}`);
+    case "fileReader": {
+      const file = { workspaceId: v.ws.workspaceId, conversationId: v.a.conversation.id, attachmentId: v.attachmentId };
+      return send(method, (await signAttachmentLink(env.TOKEN_SECRET, file)).url);
+    }
     case "channelPage":
     case "signIn":
       return send(method, path, { origin: probe.guard === "signIn" ? BASE : VICTIM_ORIGIN }, probe.body?.(v));

@@ -229,6 +229,13 @@ describe("signed-in customers", () => {
 describe("attachments", () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
+  /** What the widget puts in <img src> and download links. */
+  async function signedLink(conversationId: string, token: string, attachmentId: string): Promise<string> {
+    const res = await call(`/api/widget/conversations/${conversationId}/attachments/${attachmentId}/link?token=${encodeURIComponent(token)}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { url: string }).url;
+  }
+
   async function upload(conversationId: string, token: string, body: BodyInit, headers: Record<string, string>) {
     return call(`/api/widget/conversations/${conversationId}/attachments?token=${encodeURIComponent(token)}`, {
       method: "POST",
@@ -264,13 +271,16 @@ describe("attachments", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
 
-    const file = await call(`${message.attachment!.url}?token=${encodeURIComponent(token)}`);
+    const file = await call(await signedLink(conversation.id, token, message.attachment!.id));
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(png);
     expect((await call(message.attachment!.url)).status).toBe(401);
+    // The conversation token itself never opens a file: links are signed per file (attack-visitor.test.ts).
+    expect((await call(`${message.attachment!.url}?token=${encodeURIComponent(token)}`)).status).toBe(401);
     const other = await startConversation(ws, "someone else");
-    expect((await call(`${message.attachment!.url}?token=${encodeURIComponent(other.token)}`)).status).toBe(401);
+    const link = await call(`/api/widget/conversations/${conversation.id}/attachments/${message.attachment!.id}/link?token=${encodeURIComponent(other.token)}`);
+    expect(link.status).toBe(401);
   });
 
   it("refuses files over the channel's size or of a type it does not take, clearly", async () => {
@@ -298,7 +308,7 @@ describe("attachments", () => {
       "x-parley-client-id": crypto.randomUUID(),
     });
     const { message } = (await res.json()) as { message: Message };
-    const file = await call(`${message.attachment!.url}?token=${encodeURIComponent(token)}`);
+    const file = await call(await signedLink(conversation.id, token, message.attachment!.id));
     expect(file.headers.get("content-type")).toBe("application/octet-stream");
     expect(file.headers.get("content-disposition")).toMatch(/^attachment/);
     expect(file.headers.get("content-security-policy")).toContain("sandbox");

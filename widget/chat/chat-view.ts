@@ -332,7 +332,7 @@ export class ChatView extends SessionView {
     return html`<div class="msg ${m.author.type} ${mine ? "mine" : ""}">
       ${m.author.type === "system" ? nothing : html`<span class="sr-only">${mine ? t("you") : m.author.name}:</span>`}
       ${m.body || m.event ? html`<span class="body">${this.wording(m, c)}</span>` : nothing}
-      ${m.attachment ? this.renderAttachment(m.attachment, c.token) : nothing}
+      ${m.attachment ? this.renderAttachment(m.attachment, c) : nothing}
       <span class="meta">
         ${mine || m.author.type === "system" ? "" : `${m.author.name} · `}${formatTime(m.createdAt, locale)}
         ${mine
@@ -361,8 +361,9 @@ export class ChatView extends SessionView {
     }
   }
 
-  private renderAttachment(a: NonNullable<Message["attachment"]>, token: string) {
-    const url = attachmentUrl(a, token);
+  private renderAttachment(a: NonNullable<Message["attachment"]>, c: LiveConversation) {
+    // No link at all until the signed one arrives: an empty href would reload the host page.
+    const url = attachmentUrl(c.id, c.token, a, () => this.requestUpdate()) || nothing;
     const size = formatBytes(a.size, this.session.options.locale);
     return html`<a class="file" href=${url} target="_blank" rel="noopener" aria-label=${this.session.t("download", { name: a.name })}>
       ${INLINE_IMAGES.has(a.contentType) ? html`<img src=${url} alt=${a.name} loading="lazy" />` : nothing}

@@ -18,6 +18,8 @@ export type ConversationHost = {
   persist(pending: PendingMessage[]): void;
   /** A message that arrived after the conversation was opened (not part of its replayed history). */
   arrived(message: Message): void;
+  /** The socket dropped or could not connect: its token may have expired or been revoked. */
+  dropped(): void;
 };
 
 /** How long a typing indicator lasts without a fresh frame, in case its "stopped" frame is lost. */
@@ -28,7 +30,6 @@ const TYPING_REFRESH_MS = 3_000;
 /** The live state of one conversation, fed by its socket. */
 export class LiveConversation {
   readonly id: string;
-  readonly token: string;
   messages: Message[] = [];
   pending: PendingMessage[];
   uploads: Upload[] = [];
@@ -55,11 +56,10 @@ export class LiveConversation {
   private typingStopTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    stored: StoredConversation,
+    private readonly stored: StoredConversation,
     private readonly host: ConversationHost,
   ) {
     this.id = stored.id;
-    this.token = stored.token;
     this.pending = stored.pending;
     this.socket = new ConversationSocket(
       () => socketUrl(this.id, this.token),
@@ -74,6 +74,7 @@ export class LiveConversation {
         },
         state: (s) => {
           this.connection = s;
+          if (s === "offline") this.host.dropped();
           this.host.changed();
         },
         error: (code, text) => {
@@ -85,6 +86,11 @@ export class LiveConversation {
       stored.pending,
     );
     this.socket.connect();
+  }
+
+  /** As the session keeps it: a refresh swaps it in place. */
+  get token(): string {
+    return this.stored.token;
   }
 
   close(): void {

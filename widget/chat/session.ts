@@ -240,7 +240,12 @@ export class VisitorSession extends EventTarget {
     const threads = await api.listThreads(this.options.channel, identity).catch(() => []);
     for (const { conversation, token } of threads) {
       this.summaries.set(conversation.id, conversation);
-      if (this.visitor.conversations.some((c) => c.id === conversation.id)) continue;
+      const known = this.visitor.conversations.find((c) => c.id === conversation.id);
+      if (known) {
+        // Proving the identity again earns a fresh token, which also outlives a revocation.
+        known.token = token;
+        continue;
+      }
       this.visitor.conversations.push({
         id: conversation.id,
         token,
@@ -255,6 +260,7 @@ export class VisitorSession extends EventTarget {
   }
 
   private live(stored: StoredConversation): LiveConversation {
+    void this.checkToken(stored);
     return new LiveConversation(stored, {
       changed: () => this.changed(),
       persist: (pending) => {
@@ -262,7 +268,32 @@ export class VisitorSession extends EventTarget {
         this.save();
       },
       arrived: (message) => this.arrived(message),
+      dropped: () => void this.checkToken(stored),
     });
+  }
+
+  /**
+   * Asks whether the conversation still opens, keeping the fresh token the Worker hands out once a
+   * week. One that has expired, was revoked or is gone is forgotten: the visitor is offered a new
+   * chat instead of a socket that retries for ever. A network failure changes nothing.
+   */
+  private async checkToken(stored: StoredConversation): Promise<void> {
+    try {
+      const token = await api.refreshToken(stored.id, stored.token);
+      if (token === stored.token) return;
+      stored.token = token;
+      this.save();
+    } catch (err) {
+      if (err instanceof RequestError && (err.status === 401 || err.status === 404)) this.forget(stored.id);
+    }
+  }
+
+  private forget(id: string): void {
+    this.visitor.conversations = this.visitor.conversations.filter((c) => c.id !== id);
+    this.summaries.delete(id);
+    if (this.current?.id === id) return this.newConversation();
+    this.save();
+    this.changed();
   }
 
   private arrived(message: Message): void {

@@ -371,7 +371,9 @@ export class ThreadView extends LitElement {
         ${this.renderPresence()}
       </div>
       <div class="who">
-        ${c.contact.name} &lt;${c.contact.email}&gt;${c.contact.account ? html` · ${c.contact.account.name}` : nothing} · started
+        ${c.contact.name} &lt;${c.contact.email}&gt;${c.contact.emailVerified
+          ? nothing
+          : html` <span class="chip" title="Typed by an anonymous visitor: nothing proves the address is theirs">unverified</span>`}${c.contact.account ? html` · ${c.contact.account.name}` : nothing} · started
         ${formatDateTime(c.createdAt)}
       </div>
       <div class="controls">

@@ -1,6 +1,7 @@
 import { conversationRoutes } from "./conversation-routes";
 import { directoryRoutes } from "./directory-routes";
+import { visitorTokenRoutes } from "./visitor-token-routes";
 import { webhookRoutes } from "./webhook-routes";
 
 /** Every /api/v1 endpoint, in the order the reference lists them. */
-export const apiRoutes = [...conversationRoutes, ...directoryRoutes, ...webhookRoutes];
+export const apiRoutes = [...conversationRoutes, ...visitorTokenRoutes, ...directoryRoutes, ...webhookRoutes];

@@ -1,17 +1,19 @@
 import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { ChannelConfig } from "../../protocol/channel";
 import { clientId as clientIdSchema, type Attachment, type Author, type Message } from "../../protocol/frames";
 import type { AppEnv } from "../app-env";
-import { sha256Hex } from "../auth/encoding";
 import { forgetAttachment, recordAttachment } from "../db/attachments";
+import { newId } from "../db/ids";
 import { HttpError } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { roomFor } from "../rooms";
+import { cleanFileName } from "./file-name";
 
 const uploadHeaders = z.object({
   clientId: clientIdSchema,
-  fileName: z.string().trim().min(1, "x-parley-filename is required").max(200, "a file name is at most 200 characters"),
+  fileName: z.string().min(1, "x-parley-filename is required").max(1024, "x-parley-filename is at most 1024 characters"),
   contentType: z.string().min(1, "content-type is required"),
 });
 
@@ -28,19 +30,20 @@ function decodeName(raw: string | undefined): string {
   }
 }
 
+type Target = { workspaceId: string; conversationId: string; limits: ChannelConfig["attachments"]; uploadedBy: "visitor" | "agent" };
+type Stored = { clientId: string; attachment: Attachment; key: string };
+
 /**
- * Stores an uploaded file in R2 under the channel's limits. The attachment id is derived from the
- * message's clientId, so a retried upload overwrites the same object instead of leaving an orphan.
+ * Stores an uploaded file in R2 under the channel's limits, under a key of its own: nothing the
+ * uploader sends (a clientId seen before, above all) can make it land on another file's bytes.
  */
-export async function storeUpload(
-  c: Context<AppEnv>,
-  target: { workspaceId: string; conversationId: string; limits: ChannelConfig["attachments"]; uploadedBy: "visitor" | "agent" },
-): Promise<{ clientId: string; attachment: Attachment }> {
+async function storeUpload(c: Context<AppEnv>, target: Target): Promise<Stored> {
   const h = parseWith(uploadHeaders, {
     clientId: c.req.header("x-parley-client-id") ?? "",
     fileName: decodeName(c.req.header("x-parley-filename")),
     contentType: c.req.header("content-type") ?? "",
   });
+  const name = cleanFileName(h.fileName);
   const contentType = h.contentType.split(";")[0]!.trim().toLowerCase();
   if (!typeAllowed(contentType, target.limits.types)) {
     throw new HttpError(415, "file_type_not_allowed", `files of type ${contentType} are not accepted here; allowed: ${target.limits.types.join(", ")}`);
@@ -53,8 +56,7 @@ export async function storeUpload(
   if (bytes.byteLength > target.limits.maxBytes) throw tooLarge();
   if (bytes.byteLength === 0) throw new HttpError(400, "invalid_request", "the file is empty");
 
-  // The uploader is part of the id, so nobody can overwrite another author's file by reusing its clientId.
-  const id = `att_${(await sha256Hex(`${target.conversationId}:${target.uploadedBy}:${h.clientId}`)).slice(0, 24)}`;
+  const id = newId("att");
   const key = `${target.workspaceId}/${target.conversationId}/${id}`;
   await c.env.FILES.put(key, bytes, { httpMetadata: { contentType } });
   await recordAttachment(c.env.DB, {
@@ -62,27 +64,38 @@ export async function storeUpload(
     id,
     conversationId: target.conversationId,
     key,
-    name: h.fileName,
+    name,
     contentType,
     size: bytes.byteLength,
     uploadedBy: target.uploadedBy,
   });
   return {
     clientId: h.clientId,
-    attachment: {
-      id,
-      name: h.fileName,
-      contentType,
-      size: bytes.byteLength,
-      url: `/api/attachments/${target.conversationId}/${id}`,
-    },
+    key,
+    attachment: { id, name, contentType, size: bytes.byteLength, url: `/api/attachments/${target.conversationId}/${id}` },
   };
 }
 
+const STATUS_OF: Partial<Record<string, ContentfulStatusCode>> = {
+  conversation_ended: 409,
+  limit_reached: 409,
+  not_allowed: 403,
+  rate_limited: 429,
+};
+
+/** The room's refusal as the HTTP error it is; a rate limit says when to try again. */
+function refusal(posted: { code: string; message: string }): HttpError {
+  const retryAfterMs = "retryAfterMs" in posted && typeof posted.retryAfterMs === "number" ? posted.retryAfterMs : null;
+  const headers: Record<string, string> = retryAfterMs === null ? {} : { "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))) };
+  return new HttpError(STATUS_OF[posted.code] ?? 400, posted.code, posted.message, headers);
+}
+
 /**
- * An upload from a visitor or an agent: stored, then posted to the room as a message. If the room
- * refuses it (the chat ended meanwhile, the clientId is someone else's), the stored file is removed
- * again, so no file outlives its refusal.
+ * An upload from a visitor or an agent: stored, then posted to the room as a message. The file
+ * stays only if the room stores a new message with it. When the room refuses (the chat ended
+ * meanwhile, a limit, the clientId is someone else's) or already has a message with that clientId
+ * (a retry), the new bytes and their record are removed again: a retry answers the message first
+ * stored, with its own file, and no file outlives its refusal.
  */
 export async function postUpload(
   c: Context<AppEnv>,
@@ -92,13 +105,13 @@ export async function postUpload(
   // Checked before the bytes are stored, so an ended chat does not even take them in.
   if ((await room.snapshot()).status === "ended") throw new HttpError(409, "conversation_ended", "this conversation has ended");
   const uploadedBy = target.author.type === "agent" ? "agent" : "visitor";
-  const { clientId, attachment } = await storeUpload(c, { ...target, uploadedBy });
-  const posted = await room.post(target.author, clientId, "", attachment);
+  const stored = await storeUpload(c, { ...target, uploadedBy });
+  const posted = await room.post(target.author, stored.clientId, "", stored.attachment);
+  if (posted.ok && !posted.duplicate) return posted.message;
+  await c.env.FILES.delete(stored.key);
+  await forgetAttachment(c.env.DB, target.workspaceId, target.conversationId, stored.attachment.id);
   if (posted.ok) return posted.message;
-  const key = `${target.workspaceId}/${target.conversationId}/${attachment.id}`;
-  await c.env.FILES.delete(key);
-  await forgetAttachment(c.env.DB, target.workspaceId, target.conversationId, attachment.id);
-  throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
+  throw refusal(posted);
 }
 
 /** Images that cannot carry script are shown inline; everything else downloads, sandboxed. */

@@ -24,11 +24,12 @@ const resourceRow = z.object({
   feedback_comment: z.string().nullable(),
   contact_name: z.string(),
   contact_email: z.string(),
+  contact_email_verified: z.number(),
 });
 
 const RESOURCE_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.archived, c.agent_id, c.attention, c.created_at,
   c.activity_at, c.last_message_at, c.last_author_name, c.satisfied, c.rating, c.feedback_comment,
-  ct.name AS contact_name, ct.email AS contact_email
+  ct.name AS contact_name, ct.email AS contact_email, ct.email_verified AS contact_email_verified
   FROM conversations c JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id`;
 
 function toResource(row: unknown): ConversationResource & { activityAt: number } {
@@ -46,7 +47,7 @@ function toResource(row: unknown): ConversationResource & { activityAt: number }
     createdAt: r.created_at,
     lastMessageAt: r.last_message_at,
     lastAuthorName: r.last_author_name,
-    contact: { name: r.contact_name, email: r.contact_email },
+    contact: { name: r.contact_name, email: r.contact_email, emailVerified: r.contact_email_verified === 1 },
     feedback: gaveFeedback
       ? { satisfied: r.satisfied === null ? null : r.satisfied === 1, rating: r.rating, comment: r.feedback_comment ?? "" }
       : null,

@@ -22,6 +22,7 @@ const inboxRow = z.object({
   contact_id: z.string(),
   contact_name: z.string(),
   contact_email: z.string(),
+  contact_email_verified: z.number(),
   account_id: z.string().nullable(),
   account_name: z.string().nullable(),
   agent_id: z.string().nullable(),
@@ -42,7 +43,7 @@ const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.a
     AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_name,
   (SELECT m.author_type FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
     AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_type,
-  ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.account_id, a.name AS account_name,
+  ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.email_verified AS contact_email_verified, ct.account_id, a.name AS account_name,
   c.agent_id, ag.name AS agent_name,
   (SELECT COUNT(*) FROM messages m
     WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND m.seq > COALESCE(r.read_seq, 0)
@@ -82,6 +83,7 @@ function toInboxConversation(row: unknown): InboxConversation {
       id: r.contact_id,
       name: r.contact_name,
       email: r.contact_email,
+      emailVerified: r.contact_email_verified === 1,
       account: r.account_id ? { id: r.account_id, name: r.account_name ?? "" } : null,
       label: customerLabel(r),
     },

@@ -2,22 +2,24 @@ import { Hono } from "hono";
 import { faqSearchQuery, startConversationRequest, threadsRequest, ticketRequest } from "../../protocol/api";
 import type { PublicChannel } from "../../protocol/channel";
 import type { AppEnv } from "../app-env";
-import { signConversationToken, verifyConversationToken } from "../auth/conversation-token";
+import { dueForRefresh, signConversationToken } from "../auth/conversation-token";
 import { verifyIdentity } from "../auth/identity";
 import { channelAvailability } from "../channels/availability";
-import { findChannel, findChannelByKey, type Channel } from "../db/channels";
+import { findChannelByKey, type Channel } from "../db/channels";
 import { listContactThreads } from "../db/conversations";
 import { startConversation, subjectOf } from "../conversations/start";
 import { searchFaqs } from "../db/faqs";
-import { HttpError } from "../http/errors";
+import { HttpError, notFound } from "../http/errors";
 import { clientAddress, clientWideNetwork, enforceLimit } from "../http/rate-limit";
 import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket, roomFor } from "../rooms";
+import { signAttachmentLink } from "../attachments/signed-link";
 import { postUpload } from "../attachments/upload";
+import { findAttachment } from "../db/attachments";
 import { checkEmailDomain } from "../visitors/email-domain";
 import { createTicketFor } from "../visitors/tickets";
 import { checkMessageLength, checkPreChat } from "../visitors/prechat";
-import { allowOrigin, channelForVisitor, conversationForVisitor } from "../visitors/visitor-access";
+import { allowOrigin, channelForVisitor, conversationForVisitor, tokenOf } from "../visitors/visitor-access";
 
 /** The visitor's side: called cross-origin from whatever page embeds the widget. */
 export const widgetRoutes = new Hono<AppEnv>();
@@ -42,9 +44,8 @@ widgetRoutes.options("/channels/:key", async (c) => {
 });
 // The token rides in the query string, which preflights carry too.
 widgetRoutes.options("/conversations/:id/*", async (c) => {
-  const claims = await verifyConversationToken(c.env.TOKEN_SECRET, c.req.query("token") ?? "");
-  const channel = claims ? await findChannel(c.env.DB, claims.workspaceId, claims.channelId) : null;
-  if (channel) allowOrigin(c, channel);
+  const token = await tokenOf(c);
+  if (token) allowOrigin(c, token.channel);
   preflight(c);
   return c.body(null, 204);
 });
@@ -85,6 +86,10 @@ async function requireDeliverable(env: AppEnv["Bindings"], email: string): Promi
   }
 }
 
+/** The token that opens one of the channel's conversations, for the visitor who started or proved it. */
+const tokenFor = (c: { env: AppEnv["Bindings"] }, channel: Channel, conversationId: string) =>
+  signConversationToken(c.env.TOKEN_SECRET, { conversationId, workspaceId: channel.workspaceId, channelId: channel.id });
+
 async function verifiedIdentity(channel: Channel, identity: Parameters<typeof verifyIdentity>[1]) {
   return identity && (await verifyIdentity(channel.identitySecret, identity)) ? identity : undefined;
 }
@@ -109,19 +114,15 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
   const identity = await verifiedIdentity(channel, input.identity);
   const conversation = await startConversation(c.env, {
     channel,
-    contact: { name: input.name, email: input.email, externalId: identity?.userId },
+    // Without a verified identity the email is only what the visitor typed (see resolveContact).
+    contact: { name: input.name, email: input.email, externalId: identity?.userId, unverified: !identity },
     subject: subjectOf(input.message.body),
     message: input.message,
     topic: prechat.topic,
     fields: prechat.fields,
     locale: input.locale,
   });
-  const token = await signConversationToken(c.env.TOKEN_SECRET, {
-    conversationId: conversation.id,
-    workspaceId: channel.workspaceId,
-    channelId: channel.id,
-  });
-  return c.json({ conversation, token }, 201);
+  return c.json({ conversation, token: await tokenFor(c, channel, conversation.id) }, 201);
 });
 
 widgetRoutes.post("/channels/:key/tickets", async (c) => {
@@ -135,7 +136,7 @@ widgetRoutes.post("/channels/:key/tickets", async (c) => {
   await requireDeliverable(c.env, input.email);
   await limitStarts(c.env, c.req.raw.headers);
   const ticket = await createTicketFor(c.env, channel, {
-    contact: { name: input.name, email: input.email },
+    contact: { name: input.name, email: input.email, unverified: true },
     question: input.question,
     topic: prechat.topic,
     fields: prechat.fields,
@@ -151,14 +152,7 @@ widgetRoutes.post("/channels/:key/threads", async (c) => {
   if (!verified) throw new HttpError(401, "identity_not_verified", "user-hash does not match user-id for this channel");
   const conversations = await listContactThreads(c.env.DB, channel.workspaceId, channel.id, verified.userId);
   const threads = await Promise.all(
-    conversations.map(async (conversation) => ({
-      conversation,
-      token: await signConversationToken(c.env.TOKEN_SECRET, {
-        conversationId: conversation.id,
-        workspaceId: channel.workspaceId,
-        channelId: channel.id,
-      }),
-    })),
+    conversations.map(async (conversation) => ({ conversation, token: await tokenFor(c, channel, conversation.id) })),
   );
   return c.json({ threads });
 });
@@ -177,4 +171,25 @@ widgetRoutes.post("/conversations/:id/attachments", async (c) => {
     author: { type: "visitor", id: null, name: conversation.contact.name },
   });
   return c.json({ message }, 201);
+});
+
+/**
+ * The widget asks each time it opens a conversation, and when its socket drops: the answer is the
+ * token to keep (a fresh one once the current is a week old, so a chat in use never expires), or
+ * the 401 that tells it to forget the conversation (expired, revoked, not valid).
+ */
+widgetRoutes.post("/conversations/:id/token", async (c) => {
+  const { channel, conversation, claims } = await conversationForVisitor(c, c.req.param("id"));
+  const token = dueForRefresh(claims) ? await tokenFor(c, channel, conversation.id) : (c.req.query("token") ?? "");
+  c.header("Cache-Control", "no-store");
+  return c.json({ token });
+});
+
+/** A short-lived link to one file of the conversation, for <img> and download links (see signed-link.ts). */
+widgetRoutes.get("/conversations/:id/attachments/:attachmentId/link", async (c) => {
+  const { conversation, workspaceId } = await conversationForVisitor(c, c.req.param("id"));
+  const file = await findAttachment(c.env.DB, workspaceId, conversation.id, c.req.param("attachmentId"));
+  if (!file || file.deleted_at !== null) throw notFound("attachment");
+  c.header("Cache-Control", "no-store");
+  return c.json(await signAttachmentLink(c.env.TOKEN_SECRET, { workspaceId, conversationId: conversation.id, attachmentId: file.id }));
 });
