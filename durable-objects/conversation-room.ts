@@ -114,6 +114,28 @@ export class ConversationRoom extends DurableObject<Env> {
     return result;
   }
 
+  /**
+   * A reply that came by email, from the customer or one of the agents. Its Message-ID is its
+   * clientId, so a redelivered email is acknowledged, not stored twice. An ended conversation is
+   * opened again first (to its agent, or the queue), since someone is writing to it.
+   */
+  async postEmailReply(author: Author, clientId: string, body: string, attachment?: Attachment): Promise<PostResult> {
+    if (!this.store.identity()) return refuse("internal", "conversation not initialised");
+    const existing = this.store.findByClientId(clientId);
+    if (existing) return this.post(author, clientId, body, attachment, true);
+    if (this.store.state().status === "ended") {
+      this.reopenNow(author.type === "agent" ? `${author.name} replied by email` : "The customer replied by email");
+    }
+    return this.post(author, clientId, body, attachment, true);
+  }
+
+  /** What the email handler checks a reply against; null once the conversation is gone. */
+  emailContext(): { workspaceId: string; channelId: string; contact: { name: string; email: string }; status: RoomState["status"] } | null {
+    const identity = this.store.identity();
+    if (!identity) return null;
+    return { workspaceId: identity.workspaceId, channelId: identity.channelId, contact: identity.contact, status: this.store.state().status };
+  }
+
   history(since: number, limit = HISTORY_PAGE_SIZE): Message[] {
     return this.store.messagesAfter(since, Math.min(limit, HISTORY_PAGE_SIZE));
   }
@@ -493,13 +515,19 @@ export class ConversationRoom extends DurableObject<Env> {
     if (this.store.countSystem("reopened") >= LIMITS.conversation.maxReopens) {
       return refuse("limit_reached", `a chat can be reopened at most ${LIMITS.conversation.maxReopens} times; start a new one`);
     }
+    this.reopenNow("The visitor returned to the chat");
+    return OK;
+  }
+
+  /** Back to the agent who had it, or to the queue if nobody took it yet. */
+  private reopenNow(line: string): void {
+    const state = this.store.state();
     const status = state.accepted ? "active" : "queued";
     this.store.save({ ...state, status, endedBy: null, endedAt: null });
     this.schedule.cancel("survey");
-    this.appendSystem({ kind: "reopened" }, "The visitor returned to the chat");
+    this.appendSystem({ kind: "reopened" }, line);
     if (status === "queued") this.outbox.add({ kind: "enqueue" });
     this.broadcastStatus();
-    return OK;
   }
 
   private giveFeedback(ws: WebSocket, principal: Principal, feedback: Feedback): RoomResult {

@@ -83,6 +83,10 @@ export const LIMITS = {
     channelConfig: { burst: 120, perSecond: 2 },
     /** Per workspace, across all of its API keys. */
     api: { burst: 600, perSecond: 10 },
+    /** Emailed replies into one conversation: a person answers a few times an hour, not a hundred. */
+    inboundEmailConversation: { burst: 20, perSecond: perHour(20) },
+    /** Emailed replies from one sender address, across every conversation. */
+    inboundEmailSender: { burst: 30, perSecond: perHour(30) },
   },
   /** Request bodies in bytes, per route family; a declared length over it is refused unread. */
   body: {
@@ -108,6 +112,8 @@ export const LIMITS = {
   email: {
     perRecipientPerDay: 20,
     perWorkspacePerDay: 2000,
+    /** An incoming email, attachments and all (Email Routing itself takes up to 25 MiB). */
+    inboundBytes: 20 * 1024 * 1024,
   },
   /** Lines of a question a ticket receipt quotes back. */
   receiptQuoteLines: 3,
@@ -139,4 +145,9 @@ export const LIMITS = {
   attachmentLinkMs: 15 * 60_000,
   /** Characters of an uploaded file's name, once cleaned. */
   fileNameLength: 200,
+  /**
+   * An Idempotency-Key's first request holds the key this long; a retry after it (the first one
+   * crashed or hung) takes the key over instead of waiting for an answer that will never come.
+   */
+  idempotencyLeaseMs: 60_000,
 } as const satisfies Record<string, unknown>;

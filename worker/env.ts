@@ -21,4 +21,9 @@ export interface Env {
   RESEND_API_KEY?: string;
   /** The From address for email through Resend, e.g. "Parley <support@example.com>". */
   EMAIL_FROM?: string;
+  /**
+   * Reply addresses live under it (`c-…@REPLY_DOMAIN`); Email Routing sends it to email(). Locally
+   * "reply.parley.localhost", which `/cdn-cgi/handler/email` delivers to as well.
+   */
+  REPLY_DOMAIN?: string;
 }

@@ -1,4 +1,5 @@
 import { app } from "./app";
+import { receiveEmail } from "./email/inbound/receive";
 import { drainEmailOutbox } from "./email/resend-delivery";
 import type { Env } from "./env";
 import { pruneOnce } from "./maintenance/prune";
@@ -12,4 +13,6 @@ export default {
   // Every minute: emails Resend asked us to retry (429, 5xx) go out again when due, and a bounded
   // slice of what grows without end (expired sessions, old buckets and keys, past retention) goes.
   scheduled: (_controller, env, ctx) => ctx.waitUntil(Promise.all([drainEmailOutbox(env), pruneOnce(env)])),
+  // Email Routing hands every mail to the reply addresses here (docs/email.md).
+  email: (message, env) => receiveEmail(message, env),
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,128 @@
+import PostalMime, { type Email } from "postal-mime";
+import type { Author } from "../../../protocol/frames";
+import { LIMITS, MAX_MESSAGE_LENGTH } from "../../../protocol/limits";
+import { toBase64Url } from "../../auth/encoding";
+import { findWorkspaceAgentByEmail, logInboundEmail, type InboundEmail } from "../../db/inbound-emails";
+import type { Env } from "../../env";
+import { HttpError } from "../../http/errors";
+import { enforceLimit } from "../../http/rate-limit";
+import { roomFor } from "../../rooms";
+import { readReplyAddress } from "../reply-address";
+import { storeEmailAttachments } from "./attachments";
+import { htmlText } from "./html-text";
+import { notAPerson } from "./mail-kind";
+import { replyText } from "./reply-text";
+
+/** The parts of Email Routing's message the handler uses (ForwardableEmailMessage), so tests can build one. */
+export type IncomingEmail = Pick<ForwardableEmailMessage, "from" | "to" | "raw" | "rawSize" | "setReject">;
+
+type Verdict = { outcome: "refused" | "dropped"; reason: string };
+const refused = (reason: string): Verdict => ({ outcome: "refused", reason });
+const dropped = (reason: string): Verdict => ({ outcome: "dropped", reason });
+
+/**
+ * The Worker's email() handler: a reply to a conversation's reply address lands in that
+ * conversation as a message from its customer or one of its agents, through the room's one
+ * append, so it is ordered and de-duplicated (its Message-ID is its clientId) like any other.
+ *
+ * Everything that is not such a reply changes nothing and is logged for admins: a forged or
+ * altered address, a stranger, oversized mail and senders over their rate are refused (the
+ * sender's server tells them why); auto-replies, bounces and lists are dropped without a word,
+ * since answering a robot is how mail loops start.
+ */
+export async function receiveEmail(message: IncomingEmail, env: Env): Promise<void> {
+  const log: InboundEmail = {
+    workspaceId: null,
+    fromAddress: message.from,
+    toAddress: message.to,
+    conversationId: null,
+    messageId: null,
+    outcome: "accepted",
+    reason: "posted",
+  };
+  const verdict = await handle(message, env, log).catch((err: unknown) => {
+    console.error(JSON.stringify({ event: "inbound_email_failed", to: message.to, error: String(err) }));
+    return refused("could not be processed; please try again later");
+  });
+  if (verdict) {
+    log.outcome = verdict.outcome;
+    log.reason = verdict.reason;
+    if (verdict.outcome === "refused") message.setReject(verdict.reason);
+  }
+  await logInboundEmail(env.DB, log);
+}
+
+async function handle(message: IncomingEmail, env: Env, log: InboundEmail): Promise<Verdict | null> {
+  if (message.rawSize > LIMITS.email.inboundBytes) return refused(`message too large: at most ${LIMITS.email.inboundBytes / 1024 / 1024} MB`);
+  const target = await readReplyAddress(env, message.to);
+  if (!target) return refused("no such address");
+  log.conversationId = target.conversationId;
+  const room = roomFor(env, target.conversationId);
+  const context = await room.emailContext();
+  if (!context) return refused("no such conversation");
+  log.workspaceId = context.workspaceId;
+
+  const raw = await new Response(message.raw).arrayBuffer();
+  const mail = await PostalMime.parse(raw);
+  log.messageId = mail.messageId ?? null;
+  // The From the person sees; the envelope's may be a provider's bounce address.
+  const sender = (mail.from?.address ?? message.from ?? "").trim().toLowerCase();
+  const ourOwn = env.EMAIL_FROM ? [sender, message.from.toLowerCase()].includes(addressIn(env.EMAIL_FROM)) : false;
+  if (ourOwn) return dropped("sent by Parley itself (a loop)");
+  const robot = notAPerson(mail, message.from);
+  if (robot) return dropped(robot === "bounce" ? "a bounce report" : robot === "auto_reply" ? "an automatic reply" : "bulk or list mail");
+
+  const author = await authorOf(env, target.kind, context, sender);
+  if (!author) return refused("this address takes replies only from the people in the conversation");
+  try {
+    await enforceLimit(env, "inboundEmailConversation", target.conversationId);
+    await enforceLimit(env, "inboundEmailSender", sender);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 429) return refused("too many emails; try again later");
+    throw err;
+  }
+
+  const body = replyText(mail.text ?? (mail.html ? htmlText(mail.html) : "")).slice(0, MAX_MESSAGE_LENGTH);
+  const clientId = await clientIdOf(mail, raw);
+  const files = await storeEmailAttachments(env, { workspaceId: context.workspaceId, conversationId: target.conversationId, channelId: context.channelId, uploadedBy: author.type === "agent" ? "agent" : "visitor" }, mail, clientId);
+  if (!body && files.length === 0) return dropped("no new text above the quoted history");
+  if (body) {
+    const posted = await room.postEmailReply(author, clientId, body);
+    if (!posted.ok) return refused(posted.message);
+  }
+  for (const file of files) {
+    const posted = await room.postEmailReply(author, file.clientId, "", file.attachment);
+    if (!posted.ok) {
+      await file.discard();
+      log.reason = `posted; a file was refused: ${posted.message}`;
+    } else if (posted.duplicate) {
+      await file.discard();
+    }
+  }
+  return null;
+}
+
+/** The customer, or an agent of the workspace writing from their own address; nobody else. */
+async function authorOf(
+  env: Env,
+  kind: "customer" | "agent",
+  context: { workspaceId: string; contact: { name: string; email: string } },
+  sender: string,
+): Promise<Author | null> {
+  const agent = await findWorkspaceAgentByEmail(env.DB, context.workspaceId, sender);
+  if (agent) return { type: "agent", id: agent.id, name: agent.name };
+  if (kind === "customer" && context.contact.email.toLowerCase() === sender) return { type: "visitor", id: null, name: context.contact.name };
+  return null;
+}
+
+/** The email's Message-ID names it everywhere; a redelivery has the same one, so it is the same message. */
+async function clientIdOf(mail: Email, raw: ArrayBuffer): Promise<string> {
+  const basis = mail.messageId ? new TextEncoder().encode(mail.messageId.trim()) : new Uint8Array(raw);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", basis));
+  return `email-${toBase64Url(digest).slice(0, 40)}`;
+}
+
+/** The address in "Name <a@b>" or a bare one, lower-cased. */
+function addressIn(from: string): string {
+  return (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
+}
