@@ -143,12 +143,14 @@ describe("a socket speaks only as its own principal", () => {
     expect((await send("DELETE", `/api/console/conversations/${conversation.id}`, { cookie, origin: BASE })).status).toBe(204);
     expect(await closed).toBe(4404);
     const t = `token=${encodeURIComponent(token)}`;
-    for (const [method, path, headers, body] of [
-      ["GET", `/api/widget/conversations/${conversation.id}/socket?${t}`, { upgrade: "websocket" }, undefined],
-      ["POST", `/api/widget/conversations/${conversation.id}/attachments?${t}`, { "content-type": "text/plain", "x-parley-client-id": crypto.randomUUID(), "x-parley-filename": "x.txt" }, "x"],
-      ["GET", `/api/attachments/${conversation.id}/att_any?${t}`, {}, undefined],
+    for (const [method, path, headers, body, status] of [
+      ["GET", `/api/widget/conversations/${conversation.id}/socket?${t}`, { upgrade: "websocket" }, undefined, 404],
+      ["POST", `/api/widget/conversations/${conversation.id}/attachments?${t}`, { "content-type": "text/plain", "x-parley-client-id": crypto.randomUUID(), "x-parley-filename": "x.txt" }, "x", 404],
+      ["GET", `/api/widget/conversations/${conversation.id}/attachments/att_any/link?${t}`, {}, undefined, 404],
+      // Files open by signed links or agents' sessions, never by the conversation token.
+      ["GET", `/api/attachments/${conversation.id}/att_any?${t}`, {}, undefined, 401],
     ] as const) {
-      await expectRefusal(await send(method, path, headers, body), [404], `${method} ${path}`);
+      await expectRefusal(await send(method, path, headers, body), [status], `${method} ${path}`);
     }
     const { rows, files } = await workspaceState(ws.workspaceId);
     expect({ conversations: rows.conversations, messages: rows.messages, attachments: rows.attachments, files }).toEqual({ conversations: [], messages: [], attachments: [], files: [] });
