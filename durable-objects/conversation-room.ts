@@ -38,6 +38,11 @@ const SYNC_LEASE_MS = 60_000;
 const MAX_SYNC_BACKOFF_MS = 5 * 60_000;
 const IDLE_WARNING_MS = 60_000;
 const SURVEY_DELAY_MS = 10 * 60_000;
+/**
+ * An agent's message the customer has not seen this long after it was sent goes to their inbox,
+ * with whatever else came meanwhile: one email for a burst, and none if they read it on the page.
+ */
+const UNSEEN_REPLY_MS = 3 * 60_000;
 const SYSTEM: Author = { type: "system", id: null, name: "Parley" };
 
 type Refusal = { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
@@ -373,6 +378,9 @@ export class ConversationRoom extends DurableObject<Env> {
         case "survey":
           this.queueSurvey();
           break;
+        case "reply_email":
+          this.emailUnseenReplies();
+          break;
         case "visitor_left":
           if (this.openVisitorSockets() === 0 && this.store.state().status !== "ended") this.finish("visitor_left", null);
           break;
@@ -422,6 +430,10 @@ export class ConversationRoom extends DurableObject<Env> {
       if (ws !== sender) this.send(ws, { type: "message", message });
     }
     this.requestSync();
+    // A conversation an agent starts is written to someone not on the page: it goes out at once.
+    if (message.author.type === "agent") {
+      this.schedule.atLatest("reply_email", message.seq === 1 ? message.createdAt : message.createdAt + UNSEEN_REPLY_MS);
+    }
     // Idleness counts only while the visitor owes a reply: an agent's message starts the clock.
     // While its warning is still ahead, later messages, the visitor's included, leave the timers
     // alone: checkIdle works out when they go off whether the visitor still owes a reply and
@@ -592,6 +604,17 @@ export class ConversationRoom extends DurableObject<Env> {
     if (since + this.identity().settings.idleMinutes * 60_000 > closesAt) return this.armIdle(since);
     if (fired.name === "idle_close") return this.finish("idle", null);
     for (const ws of this.ctx.getWebSockets("visitor")) this.send(ws, { type: "idle_warning", closesAt });
+  }
+
+  /** Agent messages the customer has neither read on the page nor been emailed yet, in one email. */
+  private emailUnseenReplies(): void {
+    const state = this.store.state();
+    const after = Math.max(state.read.visitor, state.emailedSeq);
+    if (this.store.agentMessagesAfter(after) === 0) return;
+    const uptoSeq = this.store.lastSeq();
+    this.store.save({ ...state, emailedSeq: uptoSeq });
+    this.outbox.add({ kind: "reply_email", afterSeq: after, uptoSeq });
+    this.requestSync();
   }
 
   private queueSurvey(): void {

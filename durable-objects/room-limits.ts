@@ -23,6 +23,11 @@ const OK: LimitCheck = { ok: true };
  */
 export class RoomLimits {
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * Once a sender is refused, everything it sends is refused until the time it was told, even
+   * if a token refills sooner: a later message must never get in before the refused one.
+   */
+  private readonly blockedUntil = new Map<string, number>();
 
   /** `factor` scales every rate (RATE_LIMIT_FACTOR: the benchmark and the browser tests raise it). */
   constructor(private readonly factor = 1) {}
@@ -31,19 +36,21 @@ export class RoomLimits {
   check(sender: Sender, kind: CountedFrame, now = Date.now()): LimitCheck {
     const own = this.rateOf(sender, kind);
     const key = `${sender.role}:${sender.id ?? ""}:${kind}`;
+    const blocked = this.blockedUntil.get(key) ?? 0;
+    if (blocked > now) return { ok: false, retryAfterMs: blocked - now };
     const mine = take(this.scaled(own), this.buckets.get(key), now);
-    if (!mine.ok) return this.refuse(key, mine);
+    if (!mine.ok) return this.refuse(key, mine, now);
     if (kind === "send") {
       const all = take(this.scaled(LIMITS.frames.conversation.send), this.buckets.get("conversation:send"), now);
-      if (!all.ok) return this.refuse("conversation:send", all);
+      if (!all.ok) return this.refuse(key, all, now);
       this.buckets.set("conversation:send", all.bucket);
     }
     this.buckets.set(key, mine.bucket);
     return OK;
   }
 
-  private refuse(key: string, result: { bucket: Bucket; retryAfterMs: number }): LimitCheck {
-    this.buckets.set(key, result.bucket);
+  private refuse(key: string, result: { retryAfterMs: number }, now: number): LimitCheck {
+    this.blockedUntil.set(key, now + result.retryAfterMs);
     return { ok: false, retryAfterMs: result.retryAfterMs };
   }
 

@@ -11,6 +11,8 @@ export const outboxItem = z.discriminatedUnion("kind", [
   /** The transcript up to `uptoSeq`, to the contact. */
   z.object({ kind: z.literal("transcript"), idempotencyKey: z.string(), uptoSeq: z.number().int() }),
   z.object({ kind: z.literal("survey"), idempotencyKey: z.string() }),
+  /** Agent messages after `afterSeq` up to `uptoSeq` that the customer has not seen, by email. */
+  z.object({ kind: z.literal("reply_email"), afterSeq: z.number().int().min(0), uptoSeq: z.number().int().positive() }),
   z.object({ kind: z.literal("dequeue") }),
   z.object({ kind: z.literal("enqueue") }),
   /** A webhook event, placed after the message with seq `afterSeq` (see room-events.ts). */

@@ -4,7 +4,7 @@
  * in memory (the room is their only writer), so asking and re-asking costs no statement and a
  * write happens only when a timer really changes.
  */
-export type TimerName = "sync" | "idle_warning" | "idle_close" | "survey" | "visitor_left";
+export type TimerName = "sync" | "idle_warning" | "idle_close" | "survey" | "visitor_left" | "reply_email";
 
 export type Timer = { name: TimerName; dueAt: number; attempts: number };
 

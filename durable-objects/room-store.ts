@@ -35,6 +35,8 @@ export type RoomState = {
   transcriptRequests: number;
   /** When the visitor's last socket closed; null while they are on the page, or if they never came. */
   visitorLeftAt: number | null;
+  /** The newest message emailed to the customer (so each reaches their inbox once). */
+  emailedSeq: number;
 };
 
 
@@ -61,6 +63,7 @@ type ConversationRow = {
   read_agent: number;
   transcript_requests: number;
   visitor_left_at: number | null;
+  emailed_seq: number;
   synced_seq: number;
   state_version: number;
   synced_state_version: number;
@@ -77,6 +80,7 @@ const toState = (r: ConversationRow): RoomState => ({
   read: { visitor: r.read_visitor, agent: r.read_agent },
   transcriptRequests: r.transcript_requests,
   visitorLeftAt: r.visitor_left_at,
+  emailedSeq: r.emailed_seq,
 });
 
 const identityOf = (r: ConversationRow): RoomIdentity => ({
@@ -99,10 +103,11 @@ const outcomeKey = (s: ConversationOutcome) => JSON.stringify([s.status, s.agent
  * Rooms created before a column existed get it here, once. Durable Objects refuse pragmas, so a
  * one-row table records how far a room's schema has come: a wake-up costs one read.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const ADDED_COLUMNS = [
   "ALTER TABLE conversation ADD COLUMN leave_grace_seconds INTEGER NOT NULL DEFAULT 120",
   "ALTER TABLE conversation ADD COLUMN visitor_left_at INTEGER",
+  "ALTER TABLE conversation ADD COLUMN emailed_seq INTEGER NOT NULL DEFAULT 0",
 ];
 function upgradeSchema(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS room_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
@@ -161,7 +166,8 @@ export class RoomStore {
         state_version INTEGER NOT NULL DEFAULT 1,
         synced_state_version INTEGER NOT NULL DEFAULT 0,
         leave_grace_seconds INTEGER NOT NULL DEFAULT 120,
-        visitor_left_at INTEGER
+        visitor_left_at INTEGER,
+        emailed_seq INTEGER NOT NULL DEFAULT 0
       );
       CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY,
@@ -229,7 +235,7 @@ export class RoomStore {
     const changed = outcomeKey(this.state()) !== outcomeKey(next);
     this.update(
       `UPDATE conversation SET status = ?, agent_id = ?, agent_name = ?, accepted = ?, queue_position = ?, ended_by = ?,
-         ended_at = ?, feedback = ?, read_visitor = ?, read_agent = ?, transcript_requests = ?, visitor_left_at = ?,
+         ended_at = ?, feedback = ?, read_visitor = ?, read_agent = ?, transcript_requests = ?, visitor_left_at = ?, emailed_seq = ?,
          state_version = state_version + ? WHERE id = 1 RETURNING *`,
       next.status,
       next.agent?.id ?? null,
@@ -243,6 +249,7 @@ export class RoomStore {
       next.read.agent,
       next.transcriptRequests,
       next.visitorLeftAt,
+      next.emailedSeq,
       changed ? 1 : 0,
     );
   }
@@ -274,6 +281,11 @@ export class RoomStore {
   lastSeq(): number {
     this.cachedLastSeq ??= this.sql.exec<{ s: number }>("SELECT COALESCE(MAX(seq), 0) AS s FROM messages").one().s;
     return this.cachedLastSeq;
+  }
+
+  /** How many agent messages come after `seq`: what the customer has still to see. */
+  agentMessagesAfter(seq: number): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_type = 'agent'", seq).one().n;
   }
 
   /** The newest message that a person wrote (system lines aside), if anyone has. */

@@ -1,7 +1,9 @@
 import { conversationTopicAndSubject, writeConversationOutcome } from "../worker/db/conversation-state";
 import { writeHistory } from "../worker/db/conversations";
 import { emailNewMessages } from "../worker/db/notifications";
+import { findChannel } from "../worker/db/channels";
 import { queueEmail } from "../worker/email/outbox";
+import { conversationThread } from "../worker/email/threading";
 import { transcriptEmailData } from "../worker/email/transcript-email";
 import type { Env } from "../worker/env";
 import type { RoomIdentity } from "./room-init";
@@ -10,6 +12,9 @@ import type { OutboxItem, RoomOutbox } from "./room-outbox";
 import type { RoomStore } from "./room-store";
 
 const HISTORY_BATCH = 100;
+/** Lines of the conversation an emailed reply shows before the new ones, and the most it carries. */
+const REPLY_CONTEXT_LINES = 5;
+const REPLY_MAX_LINES = 30;
 
 /**
  * What a sync has got done. It is written to the room's storage in one synchronous step when the
@@ -121,7 +126,16 @@ async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item:
   // A conversation deleted meanwhile has nobody left to write to and nothing to queue.
   const facts = await conversationTopicAndSubject(env.DB, workspaceId, conversationId);
   if (!facts) return;
-  const envelope = (idempotencyKey: string) => ({ workspaceId, to: contact.email, locale, idempotencyKey });
+  // Every email about the conversation is answerable at its reply address and threads in the customer's client.
+  const channelName = (await findChannel(env.DB, workspaceId, channelId))?.name;
+  const envelope = async (idempotencyKey: string) => ({
+    workspaceId,
+    to: contact.email,
+    locale,
+    idempotencyKey,
+    ...(channelName ? { fromName: channelName } : {}),
+    thread: await conversationThread(env, { kind: "customer", conversationId }, idempotencyKey),
+  });
   switch (item.kind) {
     case "enqueue":
       return lobby().enqueue({
@@ -132,14 +146,31 @@ async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item:
         assignedAgentId: store.state().agent?.id ?? null,
       });
     case "transcript":
-      return queueEmail(env, envelope(item.idempotencyKey), {
+      return queueEmail(env, await envelope(item.idempotencyKey), {
         template: "transcript",
         data: await transcriptEmailData(conversationId, facts.subject, item.uptoSeq, (since, limit) => store.messagesAfter(since, limit)),
       });
     case "survey":
-      return queueEmail(env, envelope(item.idempotencyKey), {
+      return queueEmail(env, await envelope(item.idempotencyKey), {
         template: "survey",
         data: { conversationId, subject: facts.subject, contactName: contact.name },
       });
+    case "reply_email": {
+      // The newest lines up to the email's last one: a long burst keeps its end, a short one some context.
+      const from = Math.max(0, item.afterSeq - REPLY_CONTEXT_LINES, item.uptoSeq - REPLY_MAX_LINES);
+      const lines = store.messagesAfter(from, item.uptoSeq - from).filter((m) => m.author.type !== "system");
+      const newCount = lines.filter((m) => m.seq > item.afterSeq).length;
+      if (newCount === 0) return;
+      return queueEmail(env, await envelope(`${conversationId}:reply:${item.uptoSeq}`), {
+        template: "reply",
+        data: {
+          conversationId,
+          subject: facts.subject,
+          channelName: channelName ?? "",
+          lines: lines.map((m) => ({ author: m.author.name, body: m.body || `[${m.attachment?.name ?? "file"}]`, createdAt: m.createdAt })),
+          newCount,
+        },
+      });
+    }
   }
 }

@@ -5,6 +5,7 @@ import { queueEmail } from "../worker/email/outbox";
 import type { Env } from "../worker/env";
 import { GIVE_UP_AFTER_MS, retryDelayMs } from "../worker/webhooks/backoff";
 import { signatureHeader } from "../worker/webhooks/signature";
+import { webhookUrlRefusal, type UrlRefusal } from "../worker/webhooks/url-policy";
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Heads of different conversations are sent side by side, this many at a time. */
@@ -100,19 +101,22 @@ export class WebhookDispatcher extends DurableObject<Env> {
         PARALLEL,
       )
       .toArray();
-    const outcomes = await Promise.all(heads.map((row) => this.attempt(endpoint.url, endpoint.secret, owner.workspace_id, row)));
-    if (outcomes.length > 0) {
-      const anyOk = outcomes.includes(true);
-      await recordEndpointOutcome(this.env.DB, owner.workspace_id, endpoint.id, anyOk, now);
-      if (!anyOk) await this.disableIfFailingTooLong(owner.workspace_id, endpoint.id, endpoint.url, now);
-    }
+    if (heads.length === 0) return this.arm();
+    // Checked again before every round: the name may resolve elsewhere than it did at registration.
+    const refusal = await webhookUrlRefusal(endpoint.url, this.env);
+    const outcomes = await Promise.all(
+      heads.map((row) => (refusal ? this.refuse(owner.workspace_id, row, refusal) : this.attempt(endpoint.url, endpoint.secret, owner.workspace_id, row))),
+    );
+    const anyOk = outcomes.includes(true);
+    await recordEndpointOutcome(this.env.DB, owner.workspace_id, endpoint.id, anyOk, now);
+    if (!anyOk) await this.disableIfFailingTooLong(owner.workspace_id, endpoint.id, endpoint.url, now);
     await this.arm();
   }
 
   private async attempt(url: string, secret: string, workspaceId: string, row: QueueRow): Promise<boolean> {
     const now = Date.now();
     let statusCode: number | null = null;
-    let error: string | null = null;
+    let error: string;
     try {
       const res = await fetch(url, {
         method: "POST",
@@ -134,10 +138,25 @@ export class WebhookDispatcher extends DurableObject<Env> {
         await recordAttempt(this.env.DB, workspaceId, row.id, { status: "delivered", statusCode, error: null, nextAttemptAt: null });
         return true;
       }
-      error = `HTTP ${res.status}`;
+      // A redirect could lead anywhere, private networks included: it is a failure, never followed.
+      const location = res.headers.get("location");
+      error = res.status >= 300 && res.status < 400 ? `HTTP ${res.status}: redirects are not followed${location ? ` (to ${location.slice(0, 200)})` : ""}` : `HTTP ${res.status}`;
     } catch (err) {
       error = err instanceof Error && err.name === "TimeoutError" ? "timed out after 10 s" : String(err);
     }
+    return this.retryOrGiveUp(workspaceId, row, now, statusCode, error);
+  }
+
+  /** Nothing is sent: a blocked address fails the delivery at once, a host that did not resolve is retried. */
+  private async refuse(workspaceId: string, row: QueueRow, refusal: UrlRefusal): Promise<false> {
+    const error = `not sent: ${refusal.message}`;
+    if (refusal.kind !== "blocked") return this.retryOrGiveUp(workspaceId, row, Date.now(), null, error);
+    this.sql.exec("DELETE FROM queue WHERE id = ?", row.id);
+    await recordAttempt(this.env.DB, workspaceId, row.id, { status: "failed", statusCode: null, error, nextAttemptAt: null });
+    return false;
+  }
+
+  private async retryOrGiveUp(workspaceId: string, row: QueueRow, now: number, statusCode: number | null, error: string): Promise<false> {
     const attempts = row.attempts + 1;
     const first = row.first_attempt_at ?? now;
     if (now - first >= GIVE_UP_AFTER_MS) {

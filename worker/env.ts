@@ -26,4 +26,9 @@ export interface Env {
    * "reply.parley.localhost", which `/cdn-cgi/handler/email` delivers to as well.
    */
   REPLY_DOMAIN?: string;
+  /**
+   * Cloudflare Email Service (a `send_email` binding named EMAIL): the second way out, used with
+   * EMAIL_FROM when RESEND_API_KEY is not set.
+   */
+  EMAIL?: SendEmail;
 }

@@ -1,6 +1,6 @@
 import { app } from "./app";
 import { receiveEmail } from "./email/inbound/receive";
-import { drainEmailOutbox } from "./email/resend-delivery";
+import { drainEmailOutbox } from "./email/delivery";
 import type { Env } from "./env";
 import { pruneOnce } from "./maintenance/prune";
 

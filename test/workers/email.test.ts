@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queueEmail } from "../../worker/email/outbox";
-import { drainEmailOutbox } from "../../worker/email/resend-delivery";
+import { drainEmailOutbox } from "../../worker/email/delivery";
 import { LOCALES } from "../../protocol/limits";
 import { renderEmail } from "../../worker/email/templates";
 import { createWorkspace } from "./fixtures";

@@ -11,8 +11,11 @@ type Captured = { url: string; headers: Record<string, string>; body: string; st
 /** Stands in for the integrator's server: records each delivery and answers with the given statuses in turn. */
 function receiver(statuses: number[] = [200]) {
   const seen: Captured[] = [];
+  // The endpoint's host is looked up before each round of deliveries: the test resolver answers.
+  const resolver = globalThis.fetch;
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
+    if (url.startsWith(env.DOH_URL)) return resolver(input, init);
     if (!url.startsWith(RECEIVER)) return new Response("unexpected", { status: 599 });
     const status = statuses[Math.min(seen.length, statuses.length - 1)]!;
     seen.push({ url, headers: Object.fromEntries(new Headers(init?.headers)), body: String(init?.body), status });

@@ -28,7 +28,8 @@ import {
 } from "../db/webhooks";
 import { notFound } from "../http/errors";
 import { dispatcherFor } from "../webhooks/emit";
-import { checkWebhookUrl } from "../webhooks/url-policy";
+import { admitWebhookUrl } from "../webhooks/url-policy";
+import { holdsOnceShownSecret } from "./idempotency";
 import { route } from "./route";
 
 const TAG = "Webhooks";
@@ -76,10 +77,11 @@ export const webhookRoutes = [
     },
     async (c, { body }) => {
       const workspaceId = c.get("workspaceId");
-      const url = checkWebhookUrl(body.url, c.env.PARLEY_ENV === "production");
+      const url = await admitWebhookUrl(body.url, c.env);
       const id = newId("wh");
       const secret = `whsec_${randomToken(24)}`;
       await createEndpoint(c.env.DB, { workspaceId, id, url, secret, events: body.events, description: body.description });
+      holdsOnceShownSecret(c);
       return c.json({ ...toResource((await getEndpoint(c.env.DB, workspaceId, id))!), secret }, 201);
     },
   ),
@@ -176,6 +178,7 @@ export const webhookRoutes = [
     },
     async (c, { body }) => {
       const hook = await createInboundHook(c.env.DB, c.get("workspaceId"), body.name);
+      holdsOnceShownSecret(c);
       return c.json({ id: hook.id, name: hook.name, createdAt: hook.createdAt, url: hookUrl(c, hook.id), secret: hook.secret }, 201);
     },
   ),

@@ -37,18 +37,23 @@ export async function findActiveHook(db: D1Database, id: string) {
   return row ? { workspaceId: row.workspace_id, id: row.id, secret: row.secret } : null;
 }
 
-/** Records a delivery id; false when it was seen before (a replay), in which case nothing is applied. */
-export async function claimInboundDelivery(db: D1Database, workspaceId: string, hookId: string, deliveryId: string): Promise<boolean> {
+/** Whether a delivery was applied already: a replay of it is answered without applying it again. */
+export async function inboundDeliverySeen(db: D1Database, workspaceId: string, hookId: string, deliveryId: string): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT 1 AS seen FROM inbound_deliveries WHERE workspace_id = ? AND hook_id = ? AND delivery_id = ?")
+    .bind(workspaceId, hookId, deliveryId)
+    .first<{ seen: number }>();
+  return row !== null;
+}
+
+/**
+ * Records a delivery once it has been applied, with its whole id; false when another request for
+ * the same delivery recorded it first.
+ */
+export async function recordInboundDelivery(db: D1Database, workspaceId: string, hookId: string, deliveryId: string): Promise<boolean> {
   const res = await db
     .prepare("INSERT INTO inbound_deliveries (workspace_id, hook_id, delivery_id, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
     .bind(workspaceId, hookId, deliveryId, Date.now())
     .run();
   return res.meta.changes > 0;
-}
-
-export async function releaseInboundDelivery(db: D1Database, workspaceId: string, hookId: string, deliveryId: string): Promise<void> {
-  await db
-    .prepare("DELETE FROM inbound_deliveries WHERE workspace_id = ? AND hook_id = ? AND delivery_id = ?")
-    .bind(workspaceId, hookId, deliveryId)
-    .run();
 }

@@ -15,6 +15,18 @@ export const emailRequest = z.discriminatedUnion("template", [
       omitted: z.number().int().min(0).optional(),
     }),
   }),
+  /** Agent messages the customer has not seen, with the lines before them; answered by replying. */
+  z.object({
+    template: z.literal("reply"),
+    data: z.object({
+      conversationId: z.string(),
+      subject: z.string(),
+      channelName: z.string(),
+      /** The new messages are the last `newCount` of `lines`. */
+      lines: z.array(transcriptLine),
+      newCount: z.number().int().min(1),
+    }),
+  }),
   z.object({
     template: z.literal("survey"),
     data: z.object({ conversationId: z.string(), subject: z.string(), contactName: z.string() }),
@@ -39,6 +51,19 @@ export const emailEnvelope = z.object({
   locale: locale.default("en"),
   /** Same key, same email: queueing twice (a replayed alarm, a retried request) sends once. */
   idempotencyKey: z.string().min(8).max(256),
+  /** Shown as the sender's name (the channel's), the address staying the deployment's own. */
+  fromName: z.string().max(120).optional(),
+  /**
+   * An email about a conversation: answered at `replyTo` (a signed reply address), and threaded by
+   * mail clients through its own Message-ID and the conversation's root in References.
+   */
+  thread: z
+    .object({
+      replyTo: z.string().min(3).max(254),
+      messageId: z.string().regex(/^<[^<>\s]+@[^<>\s]+>$/),
+      references: z.array(z.string().regex(/^<[^<>\s]+@[^<>\s]+>$/)).max(20),
+    })
+    .optional(),
 });
 
 export type EmailRequest = z.infer<typeof emailRequest>;

@@ -2,7 +2,7 @@ import { LIMITS } from "../../protocol/limits";
 import type { Env } from "../env";
 import { newId } from "../db/ids";
 import { emailEnvelope, emailRequest, type EmailEnvelope, type EmailRequest } from "./email-request";
-import { drainEmailOutbox } from "./resend-delivery";
+import { drainEmailOutbox, hasSender } from "./delivery";
 import { renderEmail } from "./templates";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -29,7 +29,7 @@ export function recipientKey(address: string): string {
  */
 export async function queueEmail(env: Env, envelope: EmailEnvelope, request: EmailRequest): Promise<void> {
   await storeEmail(env, envelope, request);
-  if (env.RESEND_API_KEY) await drainEmailOutbox(env);
+  if (hasSender(env)) await drainEmailOutbox(env);
 }
 
 /**
@@ -42,7 +42,7 @@ async function storeEmail(env: Env, envelope: EmailEnvelope, request: EmailReque
   const rendered = renderEmail(e.locale, r);
   const now = Date.now();
   const since = now - DAY_MS;
-  const sending = env.RESEND_API_KEY ? "queued" : "local";
+  const sending = hasSender(env) ? "queued" : "local";
   const { perRecipientPerDay, perWorkspacePerDay } = LIMITS.email;
   await env.DB.prepare(
     `WITH sent AS (
@@ -53,11 +53,11 @@ async function storeEmail(env: Env, envelope: EmailEnvelope, request: EmailReque
        SELECT CASE WHEN to_recipient >= ?4 THEN ?16 WHEN from_workspace >= ?5 THEN ?17 END AS reason FROM sent
      )
      INSERT INTO email_outbox (workspace_id, id, idempotency_key, to_address, recipient, locale, template, subject, text_body, html_body,
-       status, next_attempt_at, last_error, created_at)
+       status, next_attempt_at, last_error, created_at, from_name, reply_to, message_id, references_header)
      SELECT ?1, ?6, ?7, ?8, ?2, ?9, ?10, ?11, ?12, ?13,
        CASE WHEN reason IS NULL THEN ?14 ELSE 'suppressed' END,
        CASE WHEN reason IS NULL AND ?14 = 'queued' THEN ?15 END,
-       reason, ?15
+       reason, ?15, ?18, ?19, ?20, ?21
      FROM verdict WHERE true
      ON CONFLICT DO NOTHING`,
   )
@@ -79,6 +79,10 @@ async function storeEmail(env: Env, envelope: EmailEnvelope, request: EmailReque
       now,
       `daily limit of ${perRecipientPerDay} emails to this address reached`,
       `daily limit of ${perWorkspacePerDay} emails from this workspace reached`,
+      e.fromName ?? null,
+      e.thread?.replyTo ?? null,
+      e.thread?.messageId ?? null,
+      e.thread?.references.join(" ") ?? null,
     )
     .run();
 }

@@ -17,6 +17,10 @@ type Words = {
   ticketBody: (name: string, reference: string) => string;
   notificationSubject: (from: string) => string;
   alertSubject: (subject: string) => string;
+  replyIntro: (channel: string) => string;
+  replyEarlier: string;
+  replyHint: string;
+  agentReplyHint: string;
 };
 
 const en: Words = {
@@ -29,6 +33,10 @@ const en: Words = {
   ticketBody: (n, r) => `Hi ${n}, thank you. Your ticket number is ${r}; we will answer by email.`,
   notificationSubject: (f) => `New message from ${f}`,
   alertSubject: (s) => `Attention needed: ${s}`,
+  replyIntro: (c) => `New reply from ${c}:`,
+  replyEarlier: "Earlier in the conversation:",
+  replyHint: "Reply to this email to answer; your reply goes straight into the conversation.",
+  agentReplyHint: "Reply to this email to answer the customer.",
 };
 
 const fi: Words = {
@@ -41,6 +49,10 @@ const fi: Words = {
   ticketBody: (n, r) => `Hei ${n}, kiitos. Tikettisi numero on ${r}; vastaamme sähköpostitse.`,
   notificationSubject: (f) => `Uusi viesti: ${f}`,
   alertSubject: (s) => `Huomiota tarvitaan: ${s}`,
+  replyIntro: (c) => `Uusi vastaus: ${c}`,
+  replyEarlier: "Aiemmin keskustelussa:",
+  replyHint: "Vastaa tähän viestiin; vastauksesi menee suoraan keskusteluun.",
+  agentReplyHint: "Vastaa tähän viestiin vastataksesi asiakkaalle.",
 };
 
 const sv: Words = {
@@ -53,6 +65,10 @@ const sv: Words = {
   ticketBody: (n, r) => `Hej ${n}, tack. Ditt ärendenummer är ${r}; vi svarar via e-post.`,
   notificationSubject: (f) => `Nytt meddelande från ${f}`,
   alertSubject: (s) => `Behöver uppmärksamhet: ${s}`,
+  replyIntro: (c) => `Nytt svar från ${c}:`,
+  replyEarlier: "Tidigare i samtalet:",
+  replyHint: "Svara på det här mejlet; ditt svar går direkt in i samtalet.",
+  agentReplyHint: "Svara på det här mejlet för att svara kunden.",
 };
 
 const no: Words = {
@@ -65,6 +81,10 @@ const no: Words = {
   ticketBody: (n, r) => `Hei ${n}, takk. Saksnummeret ditt er ${r}; vi svarer på e-post.`,
   notificationSubject: (f) => `Ny melding fra ${f}`,
   alertSubject: (s) => `Trenger oppmerksomhet: ${s}`,
+  replyIntro: (c) => `Nytt svar fra ${c}:`,
+  replyEarlier: "Tidligere i samtalen:",
+  replyHint: "Svar på denne e-posten; svaret ditt går rett inn i samtalen.",
+  agentReplyHint: "Svar på denne e-posten for å svare kunden.",
 };
 
 const da: Words = {
@@ -77,6 +97,10 @@ const da: Words = {
   ticketBody: (n, r) => `Hej ${n}, tak. Dit sagsnummer er ${r}; vi svarer på e-mail.`,
   notificationSubject: (f) => `Ny besked fra ${f}`,
   alertSubject: (s) => `Kræver opmærksomhed: ${s}`,
+  replyIntro: (c) => `Nyt svar fra ${c}:`,
+  replyEarlier: "Tidligere i samtalen:",
+  replyHint: "Svar på denne e-mail; dit svar går direkte ind i samtalen.",
+  agentReplyHint: "Svar på denne e-mail for at svare kunden.",
 };
 
 const de: Words = {
@@ -89,6 +113,10 @@ const de: Words = {
   ticketBody: (n, r) => `Hallo ${n}, vielen Dank. Ihre Ticketnummer ist ${r}; wir antworten per E-Mail.`,
   notificationSubject: (f) => `Neue Nachricht von ${f}`,
   alertSubject: (s) => `Aufmerksamkeit nötig: ${s}`,
+  replyIntro: (c) => `Neue Antwort von ${c}:`,
+  replyEarlier: "Früher in diesem Gespräch:",
+  replyHint: "Antworten Sie einfach auf diese E-Mail; Ihre Antwort landet direkt im Gespräch.",
+  agentReplyHint: "Antworten Sie auf diese E-Mail, um dem Kunden zu antworten.",
 };
 
 const nl: Words = {
@@ -101,6 +129,10 @@ const nl: Words = {
   ticketBody: (n, r) => `Hoi ${n}, bedankt. Je ticketnummer is ${r}; we antwoorden per e-mail.`,
   notificationSubject: (f) => `Nieuw bericht van ${f}`,
   alertSubject: (s) => `Aandacht nodig: ${s}`,
+  replyIntro: (c) => `Nieuw antwoord van ${c}:`,
+  replyEarlier: "Eerder in het gesprek:",
+  replyHint: "Beantwoord deze e-mail; je antwoord komt direct in het gesprek.",
+  agentReplyHint: "Beantwoord deze e-mail om de klant te antwoorden.",
 };
 
 const it: Words = {
@@ -113,6 +145,10 @@ const it: Words = {
   ticketBody: (n, r) => `Ciao ${n}, grazie. Il numero del tuo ticket è ${r}; ti risponderemo via email.`,
   notificationSubject: (f) => `Nuovo messaggio da ${f}`,
   alertSubject: (s) => `Richiede attenzione: ${s}`,
+  replyIntro: (c) => `Nuova risposta da ${c}:`,
+  replyEarlier: "In precedenza nella conversazione:",
+  replyHint: "Rispondi a questa email; la tua risposta arriva direttamente nella conversazione.",
+  agentReplyHint: "Rispondi a questa email per rispondere al cliente.",
 };
 
 const WORDS: Record<Locale, Words> = { en, fi, sv, no, da, de, nl, it };
@@ -152,6 +188,21 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
         html: `${intro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}<ul>${text.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`,
       };
     }
+    case "reply": {
+      const { subject, channelName, lines, newCount } = request.data;
+      const line = (l: { author: string; body: string }) => `${l.author}: ${l.body}`;
+      const fresh = lines.slice(-newCount);
+      const earlier = lines.slice(0, -newCount);
+      const text = [w.replyIntro(channelName), ...fresh.map(line), "", w.replyHint, ...(earlier.length ? ["", w.replyEarlier, ...earlier.map((l) => `> ${line(l)}`)] : [])];
+      return {
+        subject,
+        text: `${text.join("\n")}\n`,
+        html:
+          `<p>${escapeHtml(w.replyIntro(channelName))}</p>${fresh.map((l) => `<p><b>${escapeHtml(l.author)}</b>: ${escapeHtml(l.body).replaceAll("\n", "<br>")}</p>`).join("")}` +
+          `<p style="color:#555">${escapeHtml(w.replyHint)}</p>` +
+          (earlier.length ? `<p>${escapeHtml(w.replyEarlier)}</p><blockquote>${earlier.map((l) => escapeHtml(line(l))).join("<br>")}</blockquote>` : ""),
+      };
+    }
     case "survey": {
       const body = w.surveyBody(request.data.contactName, request.data.subject);
       return { subject: w.surveySubject, text: body, html: `<p>${escapeHtml(body)}</p>` };
@@ -167,7 +218,11 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
     }
     case "notification": {
       const body = `${request.data.from}: ${request.data.body}`;
-      return { subject: w.notificationSubject(request.data.from), text: body, html: `<p>${escapeHtml(body)}</p>` };
+      return {
+        subject: w.notificationSubject(request.data.from),
+        text: `${body}\n\n${w.agentReplyHint}\n`,
+        html: `<p>${escapeHtml(body)}</p><p style="color:#555">${escapeHtml(w.agentReplyHint)}</p>`,
+      };
     }
     case "admin_alert":
       return { subject: w.alertSubject(request.data.subject), text: request.data.text, html: `<p>${escapeHtml(request.data.text)}</p>` };

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { inboundEnvelope, type InboundEnvelope } from "../../protocol/webhooks";
 import type { AppEnv } from "../app-env";
+import { sha256Hex } from "../auth/encoding";
 import { getAgent } from "../db/agents";
 import { getAccountByExternalId, getConversationResource, upsertContact } from "../db/api-resources";
 import { updateConversationFlags } from "../db/console-conversations";
-import { claimInboundDelivery, findActiveHook, releaseInboundDelivery } from "../db/inbound-hooks";
+import { findActiveHook, inboundDeliverySeen, recordInboundDelivery } from "../db/inbound-hooks";
 import { HttpError, notFound } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { roomFor } from "../rooms";
@@ -29,18 +30,25 @@ hookRoutes.post("/:id", async (c) => {
     throw new HttpError(400, "malformed_json", "the body is not valid JSON");
   }
   const envelope = parseWith(inboundEnvelope, json);
-  if (!(await claimInboundDelivery(c.env.DB, hook.workspaceId, hook.id, envelope.id))) {
+  if (await inboundDeliverySeen(c.env.DB, hook.workspaceId, hook.id, envelope.id)) {
     return c.json({ status: "duplicate", id: envelope.id });
   }
-  try {
-    await apply(c.env, hook.workspaceId, envelope);
-  } catch (err) {
-    // A refused delivery changed nothing: free its id so the sender can fix it and send again.
-    await releaseInboundDelivery(c.env.DB, hook.workspaceId, hook.id, envelope.id);
-    throw err;
-  }
-  return c.json({ status: "applied", id: envelope.id });
+  // Applied first and recorded after, so a crash in between cannot lose it: the sender's retry finds
+  // it unrecorded and applies it again, which changes nothing twice (a message is stored once per
+  // clientId; an update or upsert sets the same values). A refused delivery is not recorded at all,
+  // so the sender can fix it and send it again.
+  const applied = await apply(c.env, hook.workspaceId, hook.id, envelope);
+  const first = await recordInboundDelivery(c.env.DB, hook.workspaceId, hook.id, envelope.id);
+  return c.json({ status: applied && first ? "applied" : "duplicate", id: envelope.id });
 });
+
+/**
+ * The room's clientId for a delivery's message: derived from the hook and the whole delivery id
+ * (up to 128 characters, more than a clientId holds), so ids that share a long prefix never meet.
+ */
+async function messageClientId(hookId: string, deliveryId: string): Promise<string> {
+  return `hook-${(await sha256Hex(`${hookId}:${deliveryId}`)).slice(0, 40)}`;
+}
 
 async function conversationOf(env: AppEnv["Bindings"], workspaceId: string, id: string) {
   const conversation = await getConversationResource(env.DB, workspaceId, id);
@@ -48,7 +56,8 @@ async function conversationOf(env: AppEnv["Bindings"], workspaceId: string, id: 
   return conversation;
 }
 
-async function apply(env: AppEnv["Bindings"], workspaceId: string, e: InboundEnvelope): Promise<void> {
+/** Applies a delivery; false when it was a message the room already had (a retry's). */
+async function apply(env: AppEnv["Bindings"], workspaceId: string, hookId: string, e: InboundEnvelope): Promise<boolean> {
   switch (e.type) {
     case "message.create": {
       const conversation = await conversationOf(env, workspaceId, e.data.conversationId);
@@ -57,21 +66,25 @@ async function apply(env: AppEnv["Bindings"], workspaceId: string, e: InboundEnv
         e.data.author === "customer"
           ? { type: "visitor" as const, id: null, name: conversation.contact.name }
           : { type: "agent" as const, id: agent?.id ?? null, name: e.data.authorName ?? agent?.name ?? "Support" };
-      // The delivery id is the message's clientId too, so the room also stores it once.
-      const posted = await roomFor(env, conversation.id).post(author, `hook-${e.id}`.slice(0, 64), e.data.body);
-      if (!posted.ok) throw new HttpError(409, posted.code, posted.message);
-      return;
+      const posted = await roomFor(env, conversation.id).post(author, await messageClientId(hookId, e.id), e.data.body);
+      if (!posted.ok) {
+        // The room's own limits (a flood of messages into one conversation) say when to come back.
+        const wait = posted.retryAfterMs && { "Retry-After": String(Math.ceil(posted.retryAfterMs / 1000)) };
+        throw wait ? new HttpError(429, posted.code, posted.message, wait) : new HttpError(409, posted.code, posted.message);
+      }
+      return !posted.duplicate;
     }
     case "conversation.update": {
       await conversationOf(env, workspaceId, e.data.conversationId);
       if (e.data.status === "ended") await roomFor(env, e.data.conversationId).end({ role: "agent", id: null, name: "Support" });
       if (e.data.archived !== undefined) await updateConversationFlags(env.DB, workspaceId, e.data.conversationId, { archived: e.data.archived });
-      return;
+      return true;
     }
     case "contact.upsert": {
       const account = e.data.accountExternalId ? await getAccountByExternalId(env.DB, workspaceId, e.data.accountExternalId) : null;
       if (e.data.accountExternalId && !account) throw new HttpError(400, "invalid_request", "data.accountExternalId: no such account");
       await upsertContact(env.DB, workspaceId, e.data.externalId, { name: e.data.name, email: e.data.email, accountId: account?.id ?? null });
+      return true;
     }
   }
 }
