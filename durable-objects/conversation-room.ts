@@ -223,6 +223,19 @@ export class ConversationRoom extends DurableObject<Env> {
     return closed;
   }
 
+  /** Closes the visitor's sockets once their tokens are revoked: the next connection needs a valid token. */
+  revokeVisitorSockets(): number {
+    const sockets = this.ctx.getWebSockets("visitor");
+    for (const ws of sockets) {
+      try {
+        ws.close(4401, "token revoked");
+      } catch {
+        // Already closed.
+      }
+    }
+    return sockets.length;
+  }
+
   /**
    * Forgets the conversation for good: its sockets are closed, its timers stopped (so no late alarm
    * copies anything back to D1), its storage wiped. The room then answers as one never initialised.

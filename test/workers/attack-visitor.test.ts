@@ -314,8 +314,12 @@ describe("visitor tokens expire, refresh and can be revoked", () => {
     const victim = await startConversation(ws, "my chat");
     const bystander = await startConversation(ws, "another chat");
     const revoke = (id: string) => send("POST", `/api/v1/conversations/${id}/revoke-visitor-tokens`, { authorization: `Bearer ${ws.apiKey}` });
+    // A socket the leaked token already opened is closed by the revocation, not left listening.
+    const open = await TestSocket.visitor(victim.conversation.id, victim.token);
+    const closed = new Promise<number>((resolve) => open.ws.addEventListener("close", (e) => resolve(e.code)));
 
     expect((await revoke(victim.conversation.id)).status).toBe(204);
+    expect(await closed).toBe(4401);
     const before = await settledState(ws.workspaceId);
     const refused = await tokenRefresh(victim.conversation.id, victim.token);
     expect((await expectRefusal(refused, [401], "a revoked token")).code).toBe("token_revoked");

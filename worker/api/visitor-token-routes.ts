@@ -1,5 +1,6 @@
 import { revokeVisitorTokens } from "../db/visitor-tokens";
 import { notFound } from "../http/errors";
+import { roomFor } from "../rooms";
 import { route } from "./route";
 
 /**
@@ -17,7 +18,10 @@ export const visitorTokenRoutes = [
       errors: [404],
     },
     async (c) => {
-      if (!(await revokeVisitorTokens(c.env.DB, c.get("workspaceId"), c.req.param("id") ?? ""))) throw notFound("conversation");
+      const id = c.req.param("id") ?? "";
+      if (!(await revokeVisitorTokens(c.env.DB, c.get("workspaceId"), id))) throw notFound("conversation");
+      // A socket already open was let in by a token that is now refused: it goes too.
+      await roomFor(c.env, id).revokeVisitorSockets();
       return c.body(null, 204);
     },
   ),
