@@ -133,7 +133,26 @@ export const outboxEmail = z.object({
   lastError: z.string().nullable(),
   createdAt: z.number().int(),
 });
-export const outboxEmailDetail = outboxEmail.extend({ textBody: z.string(), htmlBody: z.string() });
+export const outboxEmailDetail = outboxEmail.extend({
+  textBody: z.string(),
+  htmlBody: z.string(),
+  /** The signed address a reply goes to, for emails about a conversation. */
+  replyTo: z.string().nullable(),
+  /** Local development only: the console can deliver a reply to it as the recipient would. */
+  canSimulateReply: z.boolean(),
+});
+/** "Simulate reply" in the local outbox: the words the recipient answers with. */
+export const simulateReplyRequest = z.object({ text: z.string().trim().min(1, "write the reply").max(4000) });
+export const inboundEmail = z.object({
+  receivedAt: z.number().int(),
+  fromAddress: z.string(),
+  toAddress: z.string(),
+  conversationId: z.string().nullable(),
+  outcome: z.enum(["accepted", "refused", "dropped"]),
+  reason: z.string(),
+});
+export const inboundEmailList = z.object({ emails: z.array(inboundEmail) });
+export const simulateReplyResponse = inboundEmail.pick({ outcome: true, reason: true, conversationId: true });
 export const outboxList = z.object({ emails: z.array(outboxEmail), nextCursor: z.string().nullable() });
 export const outboxEmailResponse = z.object({ email: outboxEmailDetail });
 
@@ -151,6 +170,9 @@ export type Team = z.infer<typeof team>;
 export type ApiKeySummary = z.infer<typeof apiKeySummary>;
 export type CreateApiKeyResponse = z.infer<typeof createApiKeyResponse>;
 export type OutboxEmail = z.infer<typeof outboxEmail>;
+export type InboundEmailItem = z.infer<typeof inboundEmail>;
+export type InboundEmailList = z.infer<typeof inboundEmailList>;
+export type SimulateReplyResponse = z.infer<typeof simulateReplyResponse>;
 export type OutboxEmailDetail = z.infer<typeof outboxEmailDetail>;
 export type OutboxList = z.infer<typeof outboxList>;
 export type OutboxQuery = z.infer<typeof outboxQuery>;

@@ -14,5 +14,7 @@ export default {
   // slice of what grows without end (expired sessions, old buckets and keys, past retention) goes.
   scheduled: (_controller, env, ctx) => ctx.waitUntil(Promise.all([drainEmailOutbox(env), pruneOnce(env)])),
   // Email Routing hands every mail to the reply addresses here (docs/email.md).
-  email: (message, env) => receiveEmail(message, env),
+  email: async (message, env) => {
+    await receiveEmail(message, env);
+  },
 } satisfies ExportedHandler<Env>;

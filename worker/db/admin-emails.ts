@@ -12,7 +12,7 @@ const emailRow = z.object({
   last_error: z.string().nullable(),
   created_at: z.number(),
 });
-const detailRow = emailRow.extend({ text_body: z.string(), html_body: z.string() });
+const detailRow = emailRow.extend({ text_body: z.string(), html_body: z.string(), reply_to: z.string().nullable() });
 
 function toEmail(row: unknown): OutboxEmail {
   const r = emailRow.parse(row);
@@ -48,12 +48,20 @@ export async function listOutbox(db: D1Database, workspaceId: string, query: Out
   return { emails, nextCursor: results.length > query.limit && last ? `${last.createdAt}:${last.id}` : null };
 }
 
-export async function getOutboxEmail(db: D1Database, workspaceId: string, id: string): Promise<OutboxEmailDetail | null> {
+export async function getOutboxEmail(db: D1Database, workspaceId: string, id: string, canSimulate: boolean): Promise<OutboxEmailDetail | null> {
   const row = await db
-    .prepare(`SELECT ${COLUMNS}, text_body, html_body FROM email_outbox WHERE workspace_id = ? AND id = ?`)
+    .prepare(`SELECT ${COLUMNS}, text_body, html_body, reply_to FROM email_outbox WHERE workspace_id = ? AND id = ?`)
     .bind(workspaceId, id)
     .first();
   if (!row) return null;
   const r = detailRow.parse(row);
-  return { ...toEmail(row), textBody: r.text_body, htmlBody: r.html_body };
+  return { ...toEmail(row), textBody: r.text_body, htmlBody: r.html_body, replyTo: r.reply_to, canSimulateReply: canSimulate && r.reply_to !== null };
+}
+
+/** What a simulated reply needs of the email it answers. */
+export async function outboxThread(db: D1Database, workspaceId: string, id: string) {
+  return db
+    .prepare("SELECT to_address, subject, reply_to, message_id, text_body FROM email_outbox WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .first<{ to_address: string; subject: string; reply_to: string | null; message_id: string | null; text_body: string }>();
 }

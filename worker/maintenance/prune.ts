@@ -18,7 +18,7 @@ export function bucketRefillMs(env: Env): number {
 /** What one run deletes, by table; the same names as the tables it prunes. */
 export type Pruned = Record<(typeof TABLES)[number], number>;
 
-const TABLES = ["sessions", "token_buckets", "idempotency_keys", "mx_cache", "email_outbox", "webhook_deliveries"] as const;
+const TABLES = ["sessions", "token_buckets", "idempotency_keys", "mx_cache", "email_outbox", "webhook_deliveries", "inbound_emails"] as const;
 
 /**
  * One bounded DELETE per table: each picks at most LIMITS.retention.rowsPerRun keys in a subquery
@@ -55,6 +55,14 @@ function statements(env: Env, now: number): Record<(typeof TABLES)[number], D1Pr
         `DELETE FROM webhook_deliveries WHERE rowid IN (
            SELECT d.rowid FROM workspaces w JOIN webhook_deliveries d ON d.workspace_id = w.id
            WHERE d.created_at < ?1 - COALESCE(w.retention_days, ?2) * ?3 AND d.status != 'pending' LIMIT ?4)`,
+      )
+      .bind(now, defaultDays, DAY_MS, rowsPerRun),
+    // Emails to addresses that named no workspace (forgeries) have no admin to set a retention: the default.
+    inbound_emails: db
+      .prepare(
+        `DELETE FROM inbound_emails WHERE id IN (
+           SELECT i.id FROM inbound_emails i LEFT JOIN workspaces w ON w.id = i.workspace_id
+           WHERE i.received_at < ?1 - COALESCE(w.retention_days, ?2) * ?3 LIMIT ?4)`,
       )
       .bind(now, defaultDays, DAY_MS, rowsPerRun),
   };

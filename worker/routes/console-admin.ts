@@ -19,6 +19,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../db/admin-api-keys";
 import { createChannel, getAdminChannel, listAdminChannels, setIdentitySecret, updateChannel } from "../db/admin-channels";
 import { conflict } from "../db/admin-constraints";
 import { getOutboxEmail, listOutbox } from "../db/admin-emails";
+import { inboundEmailRoutes } from "./console-inbound-emails";
 import { createFaq, deleteFaq, listFaqs, updateFaq } from "../db/admin-faqs";
 import { createTeam, deleteTeam, listTeams, unknownAgentIds, updateTeam } from "../db/admin-teams";
 import { findChannel } from "../db/channels";
@@ -169,6 +170,7 @@ consoleAdminRoutes.post("/api-keys/:id/revoke", async (c) => {
 });
 
 consoleAdminRoutes.route("/retention", retentionRoutes);
+consoleAdminRoutes.route("/", inboundEmailRoutes);
 
 consoleAdminRoutes.get("/emails", async (c) => {
   const query = parseQuery(c, outboxQuery);
@@ -176,7 +178,7 @@ consoleAdminRoutes.get("/emails", async (c) => {
 });
 
 consoleAdminRoutes.get("/emails/:id", async (c) => {
-  const email = await getOutboxEmail(c.env.DB, c.get("workspaceId"), c.req.param("id"));
+  const email = await getOutboxEmail(c.env.DB, c.get("workspaceId"), c.req.param("id"), c.env.PARLEY_ENV === "development");
   if (!email) throw notFound("email");
   return c.json({ email });
 });

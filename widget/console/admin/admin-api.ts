@@ -12,8 +12,10 @@ import type {
   CreateChannelRequest,
   FaqInput,
   IdentitySecretResponse,
+  InboundEmailList,
   OutboxEmailResponse,
   OutboxList,
+  SimulateReplyResponse,
   TeamInput,
   TeamList,
   TeamResponse,
@@ -56,6 +58,8 @@ export const adminApi = {
 
   emails: (cursor: string | null) => get<OutboxList>(`/emails?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
   email: (id: string) => get<OutboxEmailResponse>(`/emails/${id}`),
+  simulateReply: (id: string, text: string) => send<SimulateReplyResponse>("POST", `/emails/${id}/simulate-reply`, { text }),
+  inboundEmails: () => get<InboundEmailList>("/inbound-emails"),
 };
 
 /** The server's own message as a sentence, or a plain word about the network. */

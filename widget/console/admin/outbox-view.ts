@@ -1,9 +1,15 @@
 import { css, html, LitElement, nothing } from "lit";
-import type { OutboxEmail, OutboxEmailDetail } from "../../../protocol/admin";
+import type { InboundEmailItem, OutboxEmail, OutboxEmailDetail } from "../../../protocol/admin";
 import { formatDateTime } from "../../lib/format";
 import { adminApi, describeError } from "./admin-api";
 import { adminStyles } from "./admin-styles";
 import "./retention-panel";
+
+const INBOUND: Record<InboundEmailItem["outcome"], { label: string; tone: string }> = {
+  accepted: { label: "Posted", tone: "good" },
+  refused: { label: "Refused", tone: "bad" },
+  dropped: { label: "Dropped", tone: "" },
+};
 
 const STATUS: Record<OutboxEmail["status"], { label: string; tone: string }> = {
   local: { label: "In outbox", tone: "" },
@@ -29,6 +35,8 @@ export class OutboxView extends LitElement {
       .detail dt { color: #5b6272; }
       .detail dd { margin: 0; overflow-wrap: anywhere; }
       .more { margin-top: 12px; }
+      .simulate { margin-top: 14px; display: grid; gap: 8px; }
+      .inbound { margin-top: 28px; }
       @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
     `,
   ];
@@ -36,11 +44,17 @@ export class OutboxView extends LitElement {
     emails: { state: true },
     cursor: { state: true },
     open: { state: true },
+    inbound: { state: true },
+    reply: { state: true },
+    replyNotice: { state: true },
     error: { state: true },
   };
   declare emails: OutboxEmail[] | null;
   declare cursor: string | null;
   declare open: OutboxEmailDetail | null;
+  declare inbound: InboundEmailItem[] | null;
+  declare reply: string;
+  declare replyNotice: string;
   declare error: string;
 
   constructor() {
@@ -48,6 +62,9 @@ export class OutboxView extends LitElement {
     this.emails = null;
     this.cursor = null;
     this.open = null;
+    this.inbound = null;
+    this.reply = "";
+    this.replyNotice = "";
     this.error = "";
   }
 
@@ -61,6 +78,7 @@ export class OutboxView extends LitElement {
       const page = await adminApi.emails(more ? this.cursor : null);
       this.emails = more ? [...(this.emails ?? []), ...page.emails] : page.emails;
       this.cursor = page.nextCursor;
+      if (!more) this.inbound = (await adminApi.inboundEmails()).emails;
       this.error = "";
     } catch (err) {
       this.error = describeError(err);
@@ -70,6 +88,8 @@ export class OutboxView extends LitElement {
   private async show(id: string): Promise<void> {
     try {
       this.open = (await adminApi.email(id)).email;
+      this.reply = "";
+      this.replyNotice = "";
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>("#email-detail")?.focus();
     } catch (err) {
@@ -87,11 +107,60 @@ export class OutboxView extends LitElement {
           <dt>Kind</dt><dd>${email.template} · ${email.locale}</dd>
           <dt>Status</dt><dd>${STATUS[email.status].label}${email.attempts ? ` after ${email.attempts} attempt(s)` : ""}</dd>
           ${email.lastError ? html`<dt>${email.status === "suppressed" ? "Reason" : "Last error"}</dt><dd class="error">${email.lastError}</dd>` : nothing}
+          ${email.replyTo ? html`<dt>Reply-To</dt><dd><code>${email.replyTo}</code></dd>` : nothing}
         </dl>
         <pre aria-label="Email text">${email.textBody}</pre>
+        ${email.canSimulateReply ? this.renderSimulate(email) : nothing}
         <div class="more"><button class="secondary" type="button" @click=${() => (this.open = null)}>Close email</button></div>
       </article>
     `;
+  }
+
+  /** Local development: answer the email as its recipient would, through the real email() path. */
+  private renderSimulate(email: OutboxEmailDetail) {
+    return html`<form class="simulate" @submit=${(e: Event) => this.simulate(e, email.id)}>
+      <label class="field">Reply as ${email.to}
+        <textarea rows="3" .value=${this.reply} @input=${(e: Event) => (this.reply = (e.target as HTMLTextAreaElement).value)}></textarea>
+      </label>
+      <button class="primary" type="submit" ?disabled=${!this.reply.trim()}>Simulate reply</button>
+      ${this.replyNotice ? html`<p role="status">${this.replyNotice}</p>` : nothing}
+    </form>`;
+  }
+
+  private async simulate(e: Event, id: string): Promise<void> {
+    e.preventDefault();
+    try {
+      const result = await adminApi.simulateReply(id, this.reply);
+      this.replyNotice = result.outcome === "accepted" ? "The reply is in the conversation." : `${INBOUND[result.outcome].label}: ${result.reason}`;
+      if (result.outcome === "accepted") this.reply = "";
+      this.inbound = (await adminApi.inboundEmails()).emails;
+    } catch (err) {
+      this.replyNotice = describeError(err);
+    }
+  }
+
+  private renderInbound() {
+    const rows = this.inbound;
+    if (!rows) return nothing;
+    return html`<section class="inbound" aria-labelledby="inbound-title">
+      <h2 id="inbound-title">Incoming email</h2>
+      ${rows.length
+        ? html`<table>
+            <caption class="sr-only">Replies received by email, newest first</caption>
+            <thead><tr><th scope="col">Received</th><th scope="col">From</th><th scope="col">Outcome</th><th scope="col">Why</th></tr></thead>
+            <tbody>
+              ${rows.map(
+                (r) => html`<tr>
+                  <td class="nowrap">${formatDateTime(r.receivedAt)}</td>
+                  <td>${r.fromAddress}</td>
+                  <td><span class="badge ${INBOUND[r.outcome].tone}">${INBOUND[r.outcome].label}</span></td>
+                  <td>${r.reason}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">No replies by email yet. Customers and agents answer the emails above; their replies land in the conversation.</p>`}
+    </section>`;
   }
 
   override render() {
@@ -127,6 +196,7 @@ export class OutboxView extends LitElement {
               </div>
               ${this.open ? this.renderDetail(this.open) : nothing}
             </div>
+            ${this.renderInbound()}
           `}
     `;
   }

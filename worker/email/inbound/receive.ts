@@ -30,7 +30,7 @@ const dropped = (reason: string): Verdict => ({ outcome: "dropped", reason });
  * sender's server tells them why); auto-replies, bounces and lists are dropped without a word,
  * since answering a robot is how mail loops start.
  */
-export async function receiveEmail(message: IncomingEmail, env: Env): Promise<void> {
+export async function receiveEmail(message: IncomingEmail, env: Env): Promise<InboundEmail> {
   const log: InboundEmail = {
     workspaceId: null,
     fromAddress: message.from,
@@ -50,6 +50,7 @@ export async function receiveEmail(message: IncomingEmail, env: Env): Promise<vo
     if (verdict.outcome === "refused") message.setReject(verdict.reason);
   }
   await logInboundEmail(env.DB, log);
+  return log;
 }
 
 async function handle(message: IncomingEmail, env: Env, log: InboundEmail): Promise<Verdict | null> {
