@@ -38,11 +38,6 @@ const SYNC_LEASE_MS = 60_000;
 const MAX_SYNC_BACKOFF_MS = 5 * 60_000;
 const IDLE_WARNING_MS = 60_000;
 const SURVEY_DELAY_MS = 10 * 60_000;
-/**
- * An agent's message the customer has not seen this long after it was sent goes to their inbox,
- * with whatever else came meanwhile: one email for a burst, and none if they read it on the page.
- */
-const UNSEEN_REPLY_MS = 3 * 60_000;
 const SYSTEM: Author = { type: "system", id: null, name: "Parley" };
 
 type Refusal = { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
@@ -443,9 +438,12 @@ export class ConversationRoom extends DurableObject<Env> {
       if (ws !== sender) this.send(ws, { type: "message", message });
     }
     this.requestSync();
+    // An agent's message the customer has not seen after the channel's delay goes to their inbox,
+    // with whatever else came meanwhile: one email for a burst, none if they read it on the page.
     // A conversation an agent starts is written to someone not on the page: it goes out at once.
     if (message.author.type === "agent") {
-      this.schedule.atLatest("reply_email", message.seq === 1 ? message.createdAt : message.createdAt + UNSEEN_REPLY_MS);
+      const delay = message.seq === 1 ? 0 : this.identity().settings.replyEmailDelaySeconds * 1000;
+      this.schedule.atLatest("reply_email", message.createdAt + delay);
     }
     // Idleness counts only while the visitor owes a reply: an agent's message starts the clock.
     // While its warning is still ahead, later messages, the visitor's included, leave the timers

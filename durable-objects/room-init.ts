@@ -8,6 +8,7 @@ export const roomSettings = z.object({
   allowBackToChat: z.boolean(),
   transcriptEmail: z.boolean(),
   leaveGraceSeconds: z.number().int().min(1).default(120),
+  replyEmailDelaySeconds: z.number().int().min(1).default(180),
 });
 
 /**

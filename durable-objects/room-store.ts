@@ -51,6 +51,7 @@ type ConversationRow = {
   allow_back_to_chat: number;
   transcript_email: number;
   leave_grace_seconds: number;
+  reply_email_delay_seconds: number;
   status: string;
   agent_id: string | null;
   agent_name: string | null;
@@ -94,6 +95,7 @@ const identityOf = (r: ConversationRow): RoomIdentity => ({
     allowBackToChat: r.allow_back_to_chat === 1,
     transcriptEmail: r.transcript_email === 1,
     leaveGraceSeconds: r.leave_grace_seconds,
+    replyEmailDelaySeconds: r.reply_email_delay_seconds,
   },
 });
 
@@ -103,11 +105,12 @@ const outcomeKey = (s: ConversationOutcome) => JSON.stringify([s.status, s.agent
  * Rooms created before a column existed get it here, once. Durable Objects refuse pragmas, so a
  * one-row table records how far a room's schema has come: a wake-up costs one read.
  */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 const ADDED_COLUMNS = [
   "ALTER TABLE conversation ADD COLUMN leave_grace_seconds INTEGER NOT NULL DEFAULT 120",
   "ALTER TABLE conversation ADD COLUMN visitor_left_at INTEGER",
   "ALTER TABLE conversation ADD COLUMN emailed_seq INTEGER NOT NULL DEFAULT 0",
+  "ALTER TABLE conversation ADD COLUMN reply_email_delay_seconds INTEGER NOT NULL DEFAULT 180",
 ];
 function upgradeSchema(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS room_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
@@ -167,7 +170,8 @@ export class RoomStore {
         synced_state_version INTEGER NOT NULL DEFAULT 0,
         leave_grace_seconds INTEGER NOT NULL DEFAULT 120,
         visitor_left_at INTEGER,
-        emailed_seq INTEGER NOT NULL DEFAULT 0
+        emailed_seq INTEGER NOT NULL DEFAULT 0,
+        reply_email_delay_seconds INTEGER NOT NULL DEFAULT 180
       );
       CREATE TABLE IF NOT EXISTS messages (
         seq INTEGER PRIMARY KEY,
@@ -211,8 +215,8 @@ export class RoomStore {
   init(identity: RoomIdentity, status: "queued" | "active", agent: AgentRef | null): void {
     this.sql.exec(
       `INSERT INTO conversation (id, conversation_id, workspace_id, channel_id, contact_name, contact_email, locale,
-         idle_minutes, allow_back_to_chat, transcript_email, leave_grace_seconds, status, agent_id, agent_name, accepted)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         idle_minutes, allow_back_to_chat, transcript_email, leave_grace_seconds, reply_email_delay_seconds, status, agent_id, agent_name, accepted)
+       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       identity.conversationId,
       identity.workspaceId,
       identity.channelId,
@@ -223,6 +227,7 @@ export class RoomStore {
       identity.settings.allowBackToChat ? 1 : 0,
       identity.settings.transcriptEmail ? 1 : 0,
       identity.settings.leaveGraceSeconds,
+      identity.settings.replyEmailDelaySeconds,
       status,
       agent?.id ?? null,
       agent?.name ?? null,

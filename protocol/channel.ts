@@ -44,6 +44,11 @@ export const channelConfig = z.object({
    * the next page of the site) before it ends as `visitor_left`.
    */
   leaveGraceSeconds: z.number().int().min(15).max(24 * 3600).default(120),
+  /**
+   * How long an agent's message may go unseen by the customer (not on the page, or not reading)
+   * before it is emailed to them, with whatever else came meanwhile.
+   */
+  replyEmailDelaySeconds: z.number().int().min(5).max(24 * 3600).default(180),
   endForm: z.object({ enabled: z.boolean().default(true), allowBackToChat: z.boolean().default(true) }).default({
     enabled: true,
     allowBackToChat: true,

@@ -50,6 +50,7 @@ export async function startConversation(env: Env, input: StartInput): Promise<Co
     settings: {
       idleMinutes: channel.config.idleMinutes,
       leaveGraceSeconds: channel.config.leaveGraceSeconds,
+      replyEmailDelaySeconds: channel.config.replyEmailDelaySeconds,
       allowBackToChat: channel.config.endForm.allowBackToChat,
       transcriptEmail: channel.config.transcriptEmail,
     },

@@ -56,6 +56,7 @@ const FIELD_LABELS: [string, string][] = [
   ["config.openingHours", "Opening hours"],
   ["config.idleMinutes", "Idle time"],
   ["config.leaveGraceSeconds", "Visitor left"],
+  ["config.replyEmailDelaySeconds", "Email unseen replies"],
   ["config.topics", "Topics"],
   ["config.preChatFields", "Pre-chat fields"],
   ["config.strings", "Widget text"],
@@ -203,6 +204,10 @@ export class ChannelEditor extends LitElement {
             <input type="number" min="15" max="86400" required .value=${String(d.config.leaveGraceSeconds)} @input=${(e: Event) => this.setConfig("leaveGraceSeconds", number(e))} />
           </label>
           <p class="hint">When the visitor closes the page, agents see it at once; the chat ends if they have not come back by then (long enough for a reload or the site's next page).</p>
+          <label class="field">Email replies the customer has not seen after (seconds)
+            <input type="number" min="5" max="86400" required .value=${String(d.config.replyEmailDelaySeconds)} @input=${(e: Event) => this.setConfig("replyEmailDelaySeconds", number(e))} />
+          </label>
+          <p class="hint">An agent's answer the customer has not read by then is emailed to them, with anything else written meanwhile; they can answer by replying.</p>
           <label class="field">Topics, one per line
             <textarea rows="4" .value=${d.topicsText} @input=${(e: Event) => this.set("topicsText", text(e))}></textarea>
           </label>
