@@ -115,7 +115,7 @@ describe("email notifications while away", () => {
     let sent = await notificationEmails(ws.workspaceId, [3, 4, 5, 6]);
     expect(sent.map((e) => e.to_address).sort()).toEqual([ws.agentEmail, "office@firma.fi"].sort());
     expect(sent[0]!.subject).toBe("New message from Vera Visitor");
-    expect(sent[0]!.text_body).toBe("Vera Visitor: Are you there?");
+    expect(sent[0]!.text_body).toBe("Vera Visitor: Are you there?\n\nReply to this email to answer the customer.\n");
 
     // An open console polls notifications: the agent is present, and nothing is emailed.
     await asAgent(cookie).get("/api/console/notifications");
@@ -136,7 +136,7 @@ describe("email notifications while away", () => {
     for (let i = 0; ; i++) {
       const sent = await notificationEmails(ws.workspaceId, [1]);
       if (sent.length > 0) {
-        expect(sent.map((e) => [e.to_address, e.text_body])).toEqual([["office@firma.fi", "Vera Visitor: Is anyone there?"]]);
+        expect(sent.map((e) => [e.to_address, e.text_body])).toEqual([["office@firma.fi", "Vera Visitor: Is anyone there?\n\nReply to this email to answer the customer.\n"]]);
         break;
       }
       expect(i, `no email for ${conversation.id}`).toBeLessThan(100);

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { emailNewMessages } from "../../worker/db/notifications";
 import { readReplyAddress } from "../../worker/email/reply-address";
 import { drainEmailOutbox } from "../../worker/email/delivery";
 import { receiveEmail } from "../../worker/email/inbound/receive";
@@ -92,6 +93,23 @@ describe("an agent's reply the customer has not seen goes to their inbox", () =>
     await receiveEmail(incoming(mime.plain({ from: "carl@example.com", to: rows[0]!.reply_to, messageId: "<carl-1@example.com>", text: "Attached tomorrow." }), { from: "carl@example.com", to: rows[0]!.reply_to }), env);
     const { results } = await env.DB.prepare("SELECT outcome FROM inbound_emails WHERE conversation_id = ?").bind(conversation.id).all<{ outcome: string }>();
     expect(results.map((r) => r.outcome)).toEqual(["accepted"]);
+  });
+});
+
+describe("agents answer from their inbox", () => {
+  it("a notification of a customer's message carries the agents' reply address; the agent's answer is posted as them", async () => {
+    const live = await acceptedConversation({ notificationEmail: "office@firma.fi" });
+    const seq = await sendMessage(live.visitor, "Are you there?");
+    const message = (await live.room.history(0)).find((m) => m.seq === seq)!;
+    // As the room's sync does once the message is in D1, with the agent away from the console.
+    await emailNewMessages(env, live.ws.workspaceId, live.conversation.id, [message]);
+    const note = await eventually(async () => (await emails(live.ws.workspaceId, "notification"))[0] ?? null);
+    expect(await readReplyAddress(env, note.reply_to)).toEqual({ kind: "agent", conversationId: live.conversation.id });
+    expect(note.text_body).toMatch(/Reply to this email to answer the customer/);
+    // The office address is not an agent's, so its reply would be refused; the agent's own is posted as them.
+    const agentEmail = (await env.DB.prepare("SELECT email FROM agents WHERE id = ?").bind(live.agent.id).first<{ email: string }>())!.email;
+    await receiveEmail(incoming(mime.plain({ from: agentEmail, to: note.reply_to, messageId: "<agent-1@example.com>", text: "Yes, one moment." }), { from: agentEmail, to: note.reply_to }), env);
+    expect((await live.room.history(0)).at(-1)).toMatchObject({ author: { type: "agent", id: live.agent.id }, body: "Yes, one moment." });
   });
 });
 

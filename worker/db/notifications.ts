@@ -3,6 +3,7 @@ import type { Agent } from "../../protocol/api";
 import type { Notification } from "../../protocol/console";
 import type { Message } from "../../protocol/frames";
 import { queueEmail } from "../email/outbox";
+import { conversationThread } from "../email/threading";
 import type { Env } from "../env";
 import { findChannel } from "./channels";
 import { newId } from "./ids";
@@ -108,7 +109,13 @@ export async function alertAdmins(
   for (const admin of admins) {
     await queueEmail(
       env,
-      { workspaceId: input.workspaceId, to: admin.email, idempotencyKey: `admin-alert:${alert}:${admin.id}` },
+      {
+        workspaceId: input.workspaceId,
+        to: admin.email,
+        idempotencyKey: `admin-alert:${alert}:${admin.id}`,
+        // Answerable: the admin's reply by email is posted in the thread as them.
+        thread: await conversationThread(env, { kind: "agent", conversationId: input.conversationId }, `admin-alert:${alert}:${admin.id}`),
+      },
       { template: "admin_alert", data: { conversationId: input.conversationId, subject: input.subject, text } },
     );
   }
@@ -149,7 +156,13 @@ export async function emailNewMessages(env: Env, workspaceId: string, conversati
     for (const m of incoming) {
       await queueEmail(
         env,
-        { workspaceId, to, idempotencyKey: `notify:${conversationId}:${m.seq}:${to.toLowerCase()}` },
+        {
+          workspaceId,
+          to,
+          idempotencyKey: `notify:${conversationId}:${m.seq}:${to.toLowerCase()}`,
+          // An agent answers from their inbox: a reply from an agent's own address is posted as them.
+          thread: await conversationThread(env, { kind: "agent", conversationId }, `notify:${conversationId}:${m.seq}:${to.toLowerCase()}`),
+        },
         {
           template: "notification",
           data: { conversationId, subject: thread.subject, from: m.author.name, body: m.body || `[${m.attachment?.name ?? "file"}]` },
