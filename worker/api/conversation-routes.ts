@@ -216,7 +216,8 @@ export const conversationRoutes = [
         body.author === "customer"
           ? { type: "visitor" as const, id: null, name: conversation.contact.name }
           : { type: "agent" as const, id: agent?.id ?? null, name: agent?.name ?? "Support" };
-      const posted = await roomFor(c.env, conversation.id).post(author, body.clientId ?? `api-${crypto.randomUUID()}`, body.body);
+      // An integrator's posts are paced by the integrator rate, not a person's typing speed.
+      const posted = await roomFor(c.env, conversation.id).post(author, body.clientId ?? `api-${crypto.randomUUID()}`, body.body, undefined, true);
       if (!posted.ok) throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
       return c.json(posted.message, 201);
     },

@@ -66,7 +66,7 @@ async function apply(env: AppEnv["Bindings"], workspaceId: string, hookId: strin
         e.data.author === "customer"
           ? { type: "visitor" as const, id: null, name: conversation.contact.name }
           : { type: "agent" as const, id: agent?.id ?? null, name: e.data.authorName ?? agent?.name ?? "Support" };
-      const posted = await roomFor(env, conversation.id).post(author, await messageClientId(hookId, e.id), e.data.body);
+      const posted = await roomFor(env, conversation.id).post(author, await messageClientId(hookId, e.id), e.data.body, undefined, true);
       if (!posted.ok) {
         // The room's own limits (a flood of messages into one conversation) say when to come back.
         const wait = posted.retryAfterMs && { "Retry-After": String(Math.ceil(posted.retryAfterMs / 1000)) };
