@@ -175,6 +175,34 @@ describe('ConversationSocket', () => {
     expect(FakeSocket.all.length).toBe(before + 1);
   });
 
+  test('"slow down": a refused message and everything after it wait the time the room named, then go again once, in order', () => {
+    connect();
+    latest().open();
+    latest().receive({ type: 'history', messages: [], more: false });
+    const a = socket.send('a');
+    const b = socket.send('b');
+    latest().receive({ type: 'ack', clientId: a.clientId, seq: 1, createdAt: 1 });
+    latest().receive({ type: 'error', code: 'rate_limited', message: 'slow down', clientId: b.clientId, retry_after_ms: 800 });
+    // Written while held: queued, not sent, so it cannot overtake "b".
+    const c = socket.send('c');
+    const sends = () => latest().sent.filter((f) => f.type === 'send').map((f) => (f.type === 'send' ? f.body : ''));
+    expect(sends()).toEqual(['a', 'b']);
+    expect(pending.map((p) => p.body)).toEqual(['b', 'c']);
+    vi.advanceTimersByTime(799);
+    expect(sends()).toEqual(['a', 'b']);
+    vi.advanceTimersByTime(1);
+    expect(sends()).toEqual(['a', 'b', 'b', 'c']);
+    const resent = latest().sent.filter((f) => f.type === 'send').slice(2);
+    expect(resent).toEqual([
+      { type: 'send', clientId: b.clientId, body: 'b' },
+      { type: 'send', clientId: c.clientId, body: 'c' },
+    ]);
+    latest().receive({ type: 'ack', clientId: b.clientId, seq: 2, createdAt: 2 });
+    latest().receive({ type: 'ack', clientId: c.clientId, seq: 3, createdAt: 3 });
+    expect(received.map((m) => m.body)).toEqual(['a', 'b', 'c']);
+    expect(pending).toEqual([]);
+  });
+
   test('a connection that stops answering pings is dropped and replaced', () => {
     connect();
     latest().open();
