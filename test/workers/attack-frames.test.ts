@@ -1,8 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClientFrame, ErrorCode, ServerFrame } from "../../protocol/frames";
 import { agentOnline, BASE, createWorkspace, signIn, startConversation, TestSocket } from "./fixtures";
+import { latestState } from "./lobby-helpers";
 import { expectRefusal, send, workspaceState } from "./attack-helpers";
-import { acceptedConversation, frameAfter, liveConversation, newClientId, settled, silenceRooms, type RoomSocket } from "./room-helpers";
+import {
+  acceptedConversation,
+  emailsOf,
+  eventually,
+  frameAfter,
+  liveConversation,
+  newClientId,
+  sendAndExpectError,
+  settled,
+  silenceRooms,
+  type RoomSocket,
+} from "./room-helpers";
 
 afterEach(silenceRooms);
 
@@ -62,18 +74,34 @@ describe("the frame matrix: what each side may not do in each state is refused a
     expect(await roomState(live)).toEqual(before);
   });
 
-  it("a visitor can ask for the transcript three times, then is refused without a fourth email", async () => {
-    const live = await inState("active");
-    for (let i = 0; i < 3; i++) {
-      const from = live.visitor.frames.length;
-      live.visitor.send({ type: "transcript" });
-      await frameAfter(live.visitor, from, (f) => f.type === "done");
+  it("the transcript frame cannot make the room relay email: refused unless the channel sends transcripts, one email per end however often asked", async () => {
+    const off = await inState("ended");
+    const before = await roomState(off);
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await sendAndExpectError(off.visitor, { type: "transcript" })).code);
+    expect(codes).toEqual(["not_allowed", "not_allowed", "rate_limited"]);
+    expect(await roomState(off)).toEqual(before);
+    expect(await emailsOf(off.ws.workspaceId)).toEqual([]);
+
+    const on = await acceptedConversation({ transcriptEmail: true });
+    expect((await sendAndExpectError(on.visitor, { type: "transcript" })).code).toBe("not_allowed");
+    on.agentSocket.send({ type: "end" });
+    await on.visitor.next((f) => f.type === "status" && f.status === "ended");
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const from = on.visitor.frames.length;
+      on.visitor.send({ type: "transcript" });
+      const f = await frameAfter(on.visitor, from, (x) => x.type === "done" || x.type === "error");
+      answers.push(f.type === "error" ? f.code : f.type);
     }
-    const before = await roomState(live);
-    const from = live.visitor.frames.length;
-    live.visitor.send({ type: "transcript" });
-    expect((await frameAfter<"error">(live.visitor, from, (f) => f.type === "error")).code).toBe("rate_limited");
-    expect(await roomState(live)).toEqual(before);
+    // The request refused before the end took one of the burst's two.
+    expect(answers).toEqual(["done", "rate_limited", "rate_limited", "rate_limited", "rate_limited"]);
+    const emails = await eventually(async () => {
+      const rows = await emailsOf(on.ws.workspaceId);
+      return rows.length > 0 ? rows : null;
+    });
+    await settled(on.visitor);
+    expect(emails.map((e) => e.template)).toEqual(["transcript"]);
   });
 });
 
@@ -126,7 +154,7 @@ describe("a socket speaks only as its own principal", () => {
     const error = await lobby.next<"error">((f) => f.type === "error" && lobby.frames.indexOf(f) >= from);
     expect(error).toMatchObject({ code: "not_queued", conversationId: waiting.conversation.id });
     const victimLobby = await agentOnline(victim);
-    const state = victimLobby.ofType("lobby").at(-1)!;
+    const state = await latestState(victimLobby);
     expect(state.queue.map((q) => q.conversationId)).toContain(waiting.conversation.id);
     await settled(visitor);
     expect(visitor.frames.filter((f: ServerFrame) => f.type === "status")).toEqual([]);

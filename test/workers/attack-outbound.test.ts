@@ -142,7 +142,7 @@ describe("registering a webhook through the API", () => {
 });
 
 /** The only markup an email's HTML part is built from; a payload's own tags would show up as others. */
-const TEMPLATE_TAGS = new Set(["<p>", "</p>", "<ul>", "</ul>", "<li>", "</li>", "<blockquote>", "</blockquote>"]);
+const TEMPLATE_TAGS = new Set(["<p>", "</p>", "<ul>", "</ul>", "<li>", "</li>", "<blockquote>", "</blockquote>", "<b>", "</b>", "<br>"]);
 
 function strayMarkup(html: string): string[] {
   const tags = html.match(/<[^>]*>?/g) ?? [];
@@ -160,7 +160,11 @@ const decode = (html: string) =>
 
 function requests(p: string): EmailRequest[] {
   return [
-    { template: "transcript", data: { conversationId: "cv_x", subject: p, lines: [{ author: p, body: p, createdAt: 0 }] } },
+    { template: "transcript", data: { conversationId: "cv_x", subject: p, lines: [{ author: p, body: p, createdAt: 0 }], omitted: 0 } },
+    {
+      template: "reply",
+      data: { conversationId: "cv_x", subject: p, channelName: p, lines: [{ author: p, body: p, createdAt: 0 }, { author: p, body: p, createdAt: 1 }], newCount: 1 },
+    },
     { template: "survey", data: { conversationId: "cv_x", subject: p, contactName: p } },
     { template: "ticket_receipt", data: { reference: "T-1001", question: p, contactName: p } },
     { template: "notification", data: { conversationId: "cv_x", subject: p, from: p, body: p } },

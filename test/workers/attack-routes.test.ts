@@ -59,6 +59,8 @@ type Probe = {
   body?: (v: Victim) => unknown;
   /** A file upload: bytes with the widget's upload headers. */
   upload?: true;
+  /** Served in local development only (PARLEY_ENV=development): here it answers 404 to everyone, its owner too. */
+  localOnly?: true;
 };
 
 const newKey = () => `k-${crypto.randomUUID().slice(0, 8)}`;
@@ -180,6 +182,13 @@ const ROUTES: Record<string, Probe> = {
   "GET /api/console/admin/retention": { guard: "admin", own: true, path: () => "/api/console/admin/retention" },
   "PUT /api/console/admin/retention": { guard: "admin", own: true, path: () => "/api/console/admin/retention", body: () => ({ days: 14 }) },
   "GET /api/console/admin/emails/:id": { guard: "admin", path: (v) => `/api/console/admin/emails/${v.emailId}` },
+  "GET /api/console/admin/inbound-emails": { guard: "admin", own: true, path: () => "/api/console/admin/inbound-emails" },
+  "POST /api/console/admin/emails/:id/simulate-reply": {
+    guard: "admin",
+    localOnly: true,
+    path: (v) => `/api/console/admin/emails/${v.emailId}/simulate-reply`,
+    body: () => ({ text: "I am the customer now" }),
+  },
 
   "GET /api/v1/openapi.json": { guard: "public", path: () => "/api/v1/openapi.json" },
   "GET /api/v1/docs": { guard: "public", path: () => "/api/v1/docs" },
@@ -463,6 +472,10 @@ describe("the owner gets in through every guarded route", () => {
       const res = await ownerRequest(route, probe, v);
       const text = /json|text/.test(res.headers.get("content-type") ?? "") ? await res.text() : `(${res.status} ${res.webSocket ? "socket" : "bytes"})`;
       closeSocket(res);
+      if (probe.localOnly) {
+        expect(res.status, `${route} outside development`).toBe(404);
+        continue;
+      }
       expect(res.status, `${route}: ${text.slice(0, 300)}`).toBeLessThan(400);
       if (probe.guard === "preflight") expect(res.headers.get("access-control-allow-origin"), route).toBe(VICTIM_ORIGIN);
     }

@@ -5,7 +5,7 @@ import { MAX_FRAME_BYTES } from "../../protocol/limits";
 import { lobbyClientFrame, lobbyErrorCode, type LobbyServerFrame } from "../../protocol/lobby";
 import { agentOnline, createWorkspace, startConversation, TestSocket } from "./fixtures";
 import { brokenJson, hostileNumber, hostileString, hostileValue, mutated } from "./fuzz-inputs";
-import { acceptedConversation, frameAfter, settled, silenceRooms, type RoomSocket } from "./room-helpers";
+import { acceptedConversation, frameAfter, freshBuckets, settled, silenceRooms, type RoomSocket } from "./room-helpers";
 import { prototypeIntact } from "./attack-helpers";
 
 const RUNS = { room: 60, edges: 30, lobby: 40 };
@@ -69,6 +69,7 @@ describe("room sockets under random and malicious frames", () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("visitor", "agent"), frames, async (who, frame) => {
+        await freshBuckets(live.room);
         const [mine, theirs]: [RoomSocket, RoomSocket] = who === "visitor" ? [live.visitor, live.agentSocket] : [live.agentSocket, live.visitor];
         const before = { snapshot: await live.room.snapshot(), history: await live.room.history(0) };
         const from = mine.frames.length;
@@ -94,6 +95,7 @@ describe("room sockets under random and malicious frames", () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("resume", "read"), hostileNumber, async (type, n) => {
         const frame = JSON.parse(JSON.stringify({ type, [type === "resume" ? "since" : "seq"]: n })) as Record<string, number>;
+        await freshBuckets(live.room);
         const refused = !clientFrame.safeParse(frame).success || (type === "read" && frame.seq! > lastSeq);
         const from = live.visitor.frames.length;
         live.visitor.send(frame);

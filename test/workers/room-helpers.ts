@@ -107,6 +107,15 @@ export async function fillHistory(
   return last;
 }
 
+/**
+ * Starts a room's rate buckets afresh, as a restart does (they live in its memory): for tests that
+ * send far more frames than a person would, to check something other than the rate limits, which
+ * attack-room-limits.test.ts covers. The sockets survive, as they do a hibernation.
+ */
+export async function freshBuckets(room: ReturnType<typeof roomFor>): Promise<void> {
+  await evictDurableObject(room);
+}
+
 /** Makes a timer due now and runs the room's alarm, as if its time had come. */
 export async function fireTimer(room: ReturnType<typeof roomFor>, name: TimerName): Promise<void> {
   await editStorage(room, async (storage) => {

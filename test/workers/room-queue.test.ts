@@ -111,6 +111,7 @@ describe("a conversation an agent starts", () => {
       feedback: null,
       read: { visitor: 0, agent: 0 },
       lastSeq: 0,
+      visitor: { online: false, leftAt: null },
     });
   });
 

@@ -199,7 +199,7 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
         text: `${text.join("\n")}\n`,
         html:
           `<p>${escapeHtml(w.replyIntro(channelName))}</p>${fresh.map((l) => `<p><b>${escapeHtml(l.author)}</b>: ${escapeHtml(l.body).replaceAll("\n", "<br>")}</p>`).join("")}` +
-          `<p style="color:#555">${escapeHtml(w.replyHint)}</p>` +
+          `<p>${escapeHtml(w.replyHint)}</p>` +
           (earlier.length ? `<p>${escapeHtml(w.replyEarlier)}</p><blockquote>${earlier.map((l) => escapeHtml(line(l))).join("<br>")}</blockquote>` : ""),
       };
     }
@@ -221,7 +221,7 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
       return {
         subject: w.notificationSubject(request.data.from),
         text: `${body}\n\n${w.agentReplyHint}\n`,
-        html: `<p>${escapeHtml(body)}</p><p style="color:#555">${escapeHtml(w.agentReplyHint)}</p>`,
+        html: `<p>${escapeHtml(body)}</p><p>${escapeHtml(w.agentReplyHint)}</p>`,
       };
     }
     case "admin_alert":
