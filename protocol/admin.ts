@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentSchema, channelKey, email, personName } from "./api";
+import { agentSchema, channelKey, email, newPassword, personName } from "./api";
 import { channelConfig } from "./channel";
 
 /** Bodies of the console's Administration API (`/api/console/admin`), for admins only. */
@@ -68,10 +68,6 @@ export const adminFaqList = z.object({ faqs: z.array(adminFaq) });
 export const adminFaqResponse = z.object({ faq: adminFaq });
 
 export const agentRole = agentSchema.shape.role;
-export const newPassword = z
-  .string()
-  .min(8, "password is at least 8 characters")
-  .max(1024, "password is at most 1024 characters");
 
 export const createAgentRequest = z.object({ name: personName, email, role: agentRole, password: newPassword });
 export const updateAgentRequest = z.object({ name: personName, role: agentRole });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { locale } from "./channel";
 import { clientId, messageBody, messageSchema, conversationStatus } from "./frames";
-import { MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH } from "./limits";
+import { MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 
 /** HTTP bodies shared by the Worker (which parses them) and the front ends (which send them). */
 
@@ -92,10 +92,19 @@ export const threadsResponse = z.object({
   threads: z.array(z.object({ conversation: conversationSummary, token: z.string() })),
 });
 
-export const signInRequest = z.object({
-  email,
-  password: z.string().min(1, "password is required").max(1024),
-});
+/** A password as typed at sign-in: any length was once allowed, so none is demanded here. */
+const enteredPassword = z.string().min(1, "password is required").max(1024, "password is at most 1024 characters");
+
+export const signInRequest = z.object({ email, password: enteredPassword });
+
+/** Every password an agent gets: create-workspace, an admin creating or resetting one, their own change. */
+export const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `password is at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(1024, "password is at most 1024 characters");
+
+/** An agent changing their own password proves they know the current one. */
+export const changePasswordRequest = z.object({ currentPassword: enteredPassword, newPassword });
 
 export const agentSchema = z.object({
   id: z.string(),
@@ -120,5 +129,6 @@ export type ThreadsResponse = z.infer<typeof threadsResponse>;
 export type StartConversationResponse = z.infer<typeof startConversationResponse>;
 export type ConversationSummary = z.infer<typeof conversationSummary>;
 export type SignInRequest = z.infer<typeof signInRequest>;
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequest>;
 export type Agent = z.infer<typeof agentSchema>;
 export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -141,9 +141,10 @@ export const contactLinkRequest = z.object({ name: personName, email }).strict()
 
 // Notifications
 export const notificationSchema = z.object({
-  conversationId: z.string(),
+  /** Null for a sign-in alert, which is about an account rather than a thread. */
+  conversationId: z.string().nullable(),
   subject: z.string(),
-  kind: z.enum(["message", "alert"]),
+  kind: z.enum(["message", "alert", "sign_in"]),
   authorName: z.string(),
   preview: z.string(),
   updatedAt: z.number().int(),

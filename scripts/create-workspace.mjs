@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { MIN_PASSWORD_LENGTH } from "../protocol/limits.ts";
 import { hashPassword } from "../worker/auth/password.ts";
 
 const { values } = parseArgs({
@@ -31,7 +32,7 @@ const password = process.env.PARLEY_ADMIN_PASSWORD ?? "";
 if (!values.name) fail("--name is required");
 if (!values["admin-email"]?.includes("@")) fail("--admin-email must be an email address");
 if (!values["channel-key"] || !/^[a-z0-9-]{1,64}$/.test(values["channel-key"])) fail("--channel-key is 1-64 of a-z, 0-9 and -");
-if (password.length < 12) fail("set PARLEY_ADMIN_PASSWORD to a password of at least 12 characters");
+if (password.length < MIN_PASSWORD_LENGTH) fail(`set PARLEY_ADMIN_PASSWORD to a password of at least ${MIN_PASSWORD_LENGTH} characters`);
 for (const o of values.origin) if (!/^https?:\/\/[^/]+$/.test(o)) fail(`--origin ${o} must be an origin like https://www.example.com`);
 
 const id = (prefix) => `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;

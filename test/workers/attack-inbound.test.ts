@@ -44,10 +44,10 @@ describe("console endpoints are safe from cross-site request forgery", () => {
     ["POST", "/api/console/admin/agents", { name: "Backdoor", email: "backdoor@example.com", role: "admin", password: "long enough password" }],
   ];
 
-  it("the session cookie is HttpOnly, SameSite=Strict, Secure over HTTPS and for the whole site", async () => {
+  it("the session cookie is __Host-, HttpOnly, SameSite=Strict, Secure over HTTPS and for the whole site", async () => {
     const res = await postJson("/api/console/session", { email: ws.agentEmail, password: "correct horse battery" }, { origin: BASE });
     const attributes = (res.headers.get("set-cookie") ?? "").split(";").map((a) => a.trim().toLowerCase());
-    expect(attributes[0]).toMatch(/^parley_session=.{20,}/);
+    expect(attributes[0]).toMatch(/^__host-parley_session=.{20,}/);
     expect(attributes).toEqual(expect.arrayContaining(["httponly", "samesite=strict", "secure", "path=/"]));
   });
 

@@ -259,7 +259,17 @@ const ROUTES: Record<string, Probe> = {
   "DELETE /api/v1/inbound-hooks/:id": { guard: "apiKey", path: (v) => `/api/v1/inbound-hooks/${v.hook.id}` },
   "DELETE /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}` },
   "DELETE /api/console/conversations/:id": { guard: "admin", path: conv },
+  "POST /api/console/notifications/sign-in/seen": { guard: "agent", own: true, path: () => "/api/console/notifications/sign-in/seen", body: () => ({}) },
+  // Late: it ends the caller's other sessions (the same password again keeps sign-in working).
+  "POST /api/console/me/password": {
+    guard: "agent",
+    own: true,
+    path: () => "/api/console/me/password",
+    body: () => ({ currentPassword: "correct horse battery", newPassword: "correct horse battery" }),
+  },
   "DELETE /api/console/session": { guard: "signOut", path: () => "/api/console/session" },
+  // Last: it ends every session of the caller, so nothing after it could use them.
+  "DELETE /api/console/sessions": { guard: "agent", own: true, path: () => "/api/console/sessions" },
 };
 
 type Attempt = { who: string; headers: HeaderMap; token?: string; statuses: number[] | "own" };

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AdminAgent } from "../../protocol/admin";
+import { MIN_PASSWORD_LENGTH } from "../../protocol/limits";
 import { deleteAgent } from "../../worker/db/admin-agents";
 import { call, postJson } from "./fixtures";
 import { errorOf, newAdmin, newPlainAgent, signInAs, type AdminClient } from "./console-admin-helpers";
@@ -40,7 +41,8 @@ describe("Administration: agents", () => {
     const valid = { name: "Ada", email: uniqueEmail(), role: "agent", password: "initial password" };
     const cases: [unknown, RegExp][] = [
       [{ ...valid, email: "not-an-email" }, /^email: /],
-      [{ ...valid, password: "short" }, /^password: password is at least 8 characters/],
+      [{ ...valid, password: "short" }, new RegExp(`^password: password is at least ${MIN_PASSWORD_LENGTH} characters`)],
+      [{ ...valid, password: "x".repeat(MIN_PASSWORD_LENGTH - 1) }, new RegExp(`^password: password is at least ${MIN_PASSWORD_LENGTH} characters`)],
       [{ ...valid, role: "owner" }, /^role: /],
       [{ ...valid, name: "" }, /^name: name is required/],
     ];
@@ -144,16 +146,18 @@ describe("Administration: agents", () => {
     expect(await signInStatus(email, "first password")).toBe(401);
     expect(await signInStatus(email, "second password")).toBe(200);
     expect((await call("/api/console/me", { headers: { cookie } })).status).toBe(401);
-    // An admin changing their own password stays signed in.
+    // An admin changing their own password stays signed in here; their other sessions end.
     const me = (await agents(admin)).find((a) => a.email === admin.agentEmail)!;
+    const elsewhere = await signInAs(admin.agentEmail, "correct horse battery");
     expect((await admin.request("PUT", `/agents/${me.id}/password`, { password: "my new password" })).status).toBe(204);
     expect((await call("/api/console/me", { headers: { cookie: admin.cookie } })).status).toBe(200);
+    expect((await call("/api/console/me", { headers: { cookie: elsewhere } })).status).toBe(401);
   });
 
   it("answers 404 for an agent that does not exist", async () => {
     const admin = await newAdmin();
     expect((await errorOf(await admin.request("PUT", "/agents/ag_missing", { name: "X", role: "agent" }))).status).toBe(404);
-    expect((await errorOf(await admin.request("PUT", "/agents/ag_missing/password", { password: "long enough" }))).status).toBe(404);
+    expect((await errorOf(await admin.request("PUT", "/agents/ag_missing/password", { password: "long enough password" }))).status).toBe(404);
     expect((await errorOf(await admin.request("DELETE", "/agents/ag_missing"))).status).toBe(404);
   });
 });

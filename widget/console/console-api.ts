@@ -1,4 +1,4 @@
-import type { Agent } from "../../protocol/api";
+import type { Agent, ChangePasswordRequest } from "../../protocol/api";
 import type {
   AccountDetail,
   AccountList,
@@ -82,4 +82,7 @@ export const consoleApi = {
     requestJson<void>(`/api/console/accounts/${encodeURIComponent(id)}/contacts/${encodeURIComponent(contactId)}`, { method: "DELETE" }),
 
   notifications: () => requestJson<NotificationList>("/api/console/notifications"),
+  signInAlertsSeen: () => requestJson<void>("/api/console/notifications/sign-in/seen", { method: "POST", json: {} }),
+  signOutEverywhere: () => requestJson<void>("/api/console/sessions", { method: "DELETE" }),
+  changePassword: (input: ChangePasswordRequest) => requestJson<void>("/api/console/me/password", { method: "POST", json: input }),
 };

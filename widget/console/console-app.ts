@@ -12,6 +12,8 @@ import { LobbyClient, type QueuedChat } from "./lobby-client";
 import "./new-conversation";
 import type { NewConversation } from "./new-conversation";
 import "./notifications-view";
+import "./password-form";
+import type { PasswordForm } from "./password-form";
 import { QueueAlert } from "./queue-alert";
 import "./queue-panel";
 import "./sign-in-form";
@@ -54,7 +56,16 @@ export class ConsoleApp extends LitElement {
       .switch[aria-checked="true"] .track { background: #1f9d55; }
       .switch[aria-checked="true"] .track::after { transform: translateX(16px); }
       .switch:disabled { opacity: 0.5; cursor: default; }
-      .me { color: #c9cfdd; font-size: 13px; }
+      .account { position: relative; }
+      .account summary { color: #c9cfdd; font-size: 13px; cursor: pointer; padding: 4px 6px; border-radius: 6px; list-style: none; }
+      .account summary::-webkit-details-marker { display: none; }
+      .account summary::after { content: " ▾"; }
+      .account summary:hover, .account[open] summary { color: #fff; background: #2b3344; }
+      .account summary:focus-visible { outline: 3px solid #8aa4f5; }
+      .menu { position: absolute; right: 0; top: calc(100% + 6px); z-index: 10; display: grid; gap: 2px; min-width: 210px; padding: 6px; background: #fff; border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.22); }
+      .menu button { all: unset; box-sizing: border-box; padding: 8px 10px; border-radius: 7px; color: #1d2330; cursor: pointer; }
+      .menu button:hover, .menu button:focus-visible { background: #eef1f8; }
+      .menu .error { padding: 4px 10px; margin: 0; font-size: 13px; max-width: 240px; }
       .top .secondary { background: transparent; color: #fff; border-color: #5b6272; }
       main { min-height: 0; display: grid; }
       .inbox { display: grid; grid-template-columns: minmax(440px, 46%) 1fr; min-height: 0; }
@@ -82,6 +93,7 @@ export class ConsoleApp extends LitElement {
     accepting: { state: true },
     notifications: { state: true },
     unseen: { state: true },
+    menuError: { state: true },
   };
   declare agent: Agent | null;
   declare checked: boolean;
@@ -96,6 +108,7 @@ export class ConsoleApp extends LitElement {
   declare accepting: string;
   declare notifications: Notification[];
   declare unseen: number;
+  declare menuError: string;
   private lobby: LobbyClient | null = null;
   private readonly alert = new QueueAlert();
   private readonly announced = new Set<string>();
@@ -120,6 +133,7 @@ export class ConsoleApp extends LitElement {
     this.accepting = "";
     this.notifications = [];
     this.unseen = 0;
+    this.menuError = "";
   }
 
   override connectedCallback(): void {
@@ -270,6 +284,28 @@ export class ConsoleApp extends LitElement {
     this.signedOut();
   }
 
+  /** Every session of this agent ends on the server, this one included; only then is the console signed out. */
+  private async signOutEverywhere(): Promise<void> {
+    this.menuError = "";
+    try {
+      await consoleApi.signOutEverywhere();
+      this.signedOut();
+    } catch (err) {
+      if (err instanceof RequestError && err.status === 401) this.signedOut();
+      else this.menuError = "Could not reach the server, so your other sessions are still signed in. Try again.";
+    }
+  }
+
+  private openPassword(): void {
+    this.renderRoot.querySelector<HTMLDetailsElement>("details.account")?.removeAttribute("open");
+    this.renderRoot.querySelector<PasswordForm>("parley-password-form")?.open();
+  }
+
+  private signInAlertOpened(): void {
+    void consoleApi.signInAlertsSeen().then(() => this.pollNotifications(), () => undefined);
+    this.go("admin");
+  }
+
   private signedOut(): void {
     this.stop();
     this.agent = null;
@@ -303,6 +339,7 @@ export class ConsoleApp extends LitElement {
         return html`<parley-notifications
           .notifications=${this.notifications}
           @select-conversation=${(e: CustomEvent<string>) => this.go("inbox", e.detail)}
+          @sign-in-alert=${this.signInAlertOpened}
         ></parley-notifications>`;
       case "admin":
         if (agent.role === "admin") return html`<parley-admin .agent=${agent}></parley-admin>`;
@@ -365,9 +402,17 @@ export class ConsoleApp extends LitElement {
             <span class="track" aria-hidden="true"></span>
             Available for chat
           </button>
-          <span class="me">${agent.name}</span>
+          <details class="account">
+            <summary>${agent.name}</summary>
+            <div class="menu">
+              <button type="button" @click=${this.openPassword}>Change password</button>
+              <button type="button" @click=${this.signOutEverywhere}>Sign out everywhere</button>
+              ${this.menuError ? html`<p class="error" role="alert">${this.menuError}</p>` : nothing}
+            </div>
+          </details>
           <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
         </div>
+        <parley-password-form></parley-password-form>
         <main>${this.renderView(agent)}</main>
       </div>
     `;

@@ -29,8 +29,12 @@ export class NotificationsView extends LitElement {
     this.notifications = [];
   }
 
-  private open(id: string): void {
-    this.dispatchEvent(new CustomEvent<string>("select-conversation", { detail: id, bubbles: true, composed: true }));
+  /** A thread's entry opens the thread; a sign-in alert (no thread) fires `sign-in-alert`, for Administration. */
+  private open(n: Notification): void {
+    const event = n.conversationId
+      ? new CustomEvent<string>("select-conversation", { detail: n.conversationId, bubbles: true, composed: true })
+      : new CustomEvent("sign-in-alert", { bubbles: true, composed: true });
+    this.dispatchEvent(event);
   }
 
   override render() {
@@ -41,10 +45,11 @@ export class NotificationsView extends LitElement {
         : html`<ul aria-label="Notifications">
             ${this.notifications.map(
               (n) => html`<li>
-                <button class="item ${n.unseen ? "unseen" : ""}" type="button" @click=${() => this.open(n.conversationId)}>
+                <button class="item ${n.unseen ? "unseen" : ""}" type="button" @click=${() => this.open(n)}>
                   <span class="top">
                     <span class="subject">${n.subject}</span>
                     ${n.kind === "alert" ? html`<span class="chip queued">Administrators notified</span>` : ""}
+                    ${n.kind === "sign_in" ? html`<span class="chip queued">Account security</span>` : ""}
                     ${n.unseen ? html`<span class="badge">New</span>` : ""}
                   </span>
                   <span class="preview">${n.authorName}: ${n.preview}</span>

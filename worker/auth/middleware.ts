@@ -1,21 +1,20 @@
-import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env";
 import { findApiKeyWorkspace } from "../db/api-keys";
 import { getAgent } from "../db/agents";
 import { findSession } from "../db/sessions";
 import { HttpError, unauthorized } from "../http/errors";
-
-export const SESSION_COOKIE = "parley_session";
+import { readSessionToken } from "./session-cookie";
 
 /** An agent, from the session cookie; every later query is scoped to their workspace. */
 export const requireAgent = createMiddleware<AppEnv>(async (c, next) => {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = readSessionToken(c);
   const session = token ? await findSession(c.env.DB, token) : null;
   const agent = session ? await getAgent(c.env.DB, session.workspaceId, session.agentId) : null;
-  if (!agent) throw unauthorized("sign in first");
+  if (!session || !agent) throw unauthorized("sign in first");
   c.set("agent", agent);
   c.set("workspaceId", agent.workspaceId);
+  c.set("session", session.tokenHash);
   await next();
 });
 

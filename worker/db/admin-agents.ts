@@ -76,22 +76,16 @@ export async function updateAgent(
 }
 
 /**
- * Sets a new password and signs the agent out, so sessions opened with the old password end; an
- * admin setting their own password stays signed in. False: no such agent.
+ * Sets a new password; the caller then ends the agent's sessions (worker/auth/revocation.ts), as
+ * those opened with the old password must not outlive it. Returns the agent's email, whose run of
+ * failed sign-ins the new password ends; null: no such agent.
  */
-export async function setAgentPassword(
-  db: D1Database,
-  workspaceId: string,
-  id: string,
-  password: string,
-  signedInAgentId: string,
-): Promise<boolean> {
-  const hash = await hashPassword(password);
-  const [updated] = await db.batch([
-    db.prepare("UPDATE agents SET password_hash = ? WHERE workspace_id = ? AND id = ?").bind(hash, workspaceId, id),
-    db.prepare("DELETE FROM sessions WHERE workspace_id = ? AND agent_id = ? AND agent_id != ?").bind(workspaceId, id, signedInAgentId),
-  ]);
-  return (updated?.meta.changes ?? 0) > 0;
+export async function setAgentPassword(db: D1Database, workspaceId: string, id: string, password: string): Promise<string | null> {
+  const row = await db
+    .prepare("UPDATE agents SET password_hash = ? WHERE workspace_id = ? AND id = ? RETURNING email")
+    .bind(await hashPassword(password), workspaceId, id)
+    .first<{ email: string }>();
+  return row?.email ?? null;
 }
 
 /**

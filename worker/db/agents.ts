@@ -33,6 +33,15 @@ export async function getAgent(db: D1Database, workspaceId: string, id: string):
   return row ? toAgent(agentRow.parse(row)) : null;
 }
 
+/** The agent's password hash, for checking the current password before a change. */
+export async function getPasswordHash(db: D1Database, workspaceId: string, id: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT password_hash FROM agents WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .first<{ password_hash: string }>();
+  return row?.password_hash ?? null;
+}
+
 export async function listAdminEmails(db: D1Database, workspaceId: string): Promise<string[]> {
   const { results } = await db
     .prepare("SELECT email FROM agents WHERE workspace_id = ? AND role = 'admin' ORDER BY email")

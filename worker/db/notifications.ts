@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Agent } from "../../protocol/api";
 import type { Notification } from "../../protocol/console";
 import type { Message } from "../../protocol/frames";
+import { LIMITS } from "../../protocol/limits";
 import { queueEmail } from "../email/outbox";
 import { conversationThread } from "../email/threading";
 import type { Env } from "../env";
@@ -15,16 +16,21 @@ const PRESENCE_WRITE_EVERY_MS = 30_000;
 const MAX_NOTIFICATIONS = 50;
 
 const notificationRow = z.object({
-  conversation_id: z.string(),
+  conversation_id: z.string().nullable(),
   subject: z.string(),
-  kind: z.enum(["message", "alert"]),
+  kind: z.enum(["message", "alert", "sign_in"]),
   author_name: z.string(),
   preview: z.string(),
   updated_at: z.number(),
   seen_at: z.number().nullable(),
 });
 
-/** The agent's notifications, the thread with the newest message first, and how many are unseen. */
+/** Sign-in alerts read as notifications without a thread; their subject and preview are written here, not stored. */
+const SIGN_IN_ALERTS = `SELECT NULL AS conversation_id, 'Repeated failed sign-ins' AS subject, 'sign_in' AS kind, agent_name AS author_name,
+  failures || ' failed sign-ins in a row for ' || agent_email || '; each further attempt now waits longer' AS preview,
+  created_at AS updated_at, seen_at FROM sign_in_alerts WHERE workspace_id = ?1 AND admin_id = ?2`;
+
+/** The agent's notifications, the newest first, and how many are unseen. */
 export async function listNotifications(
   db: D1Database,
   workspaceId: string,
@@ -35,11 +41,16 @@ export async function listNotifications(
       .prepare(
         `SELECT n.conversation_id, c.subject, n.kind, n.author_name, n.preview, n.updated_at, n.seen_at FROM notifications n
          JOIN conversations c ON c.workspace_id = n.workspace_id AND c.id = n.conversation_id
-         WHERE n.workspace_id = ? AND n.agent_id = ? ORDER BY n.updated_at DESC LIMIT ?`,
+         WHERE n.workspace_id = ?1 AND n.agent_id = ?2
+         UNION ALL ${SIGN_IN_ALERTS}
+         ORDER BY updated_at DESC LIMIT ?3`,
       )
       .bind(workspaceId, agentId, MAX_NOTIFICATIONS),
     db
-      .prepare("SELECT COUNT(*) AS n FROM notifications WHERE workspace_id = ? AND agent_id = ? AND seen_at IS NULL")
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM notifications WHERE workspace_id = ?1 AND agent_id = ?2 AND seen_at IS NULL)
+              + (SELECT COUNT(*) FROM sign_in_alerts WHERE workspace_id = ?1 AND admin_id = ?2 AND seen_at IS NULL) AS n`,
+      )
       .bind(workspaceId, agentId),
   ]);
   const notifications = (list?.results ?? []).map((raw) => {
@@ -55,6 +66,43 @@ export async function listNotifications(
     };
   });
   return { notifications, unseen: z.number().parse((count?.results[0] as { n: number } | undefined)?.n ?? 0) };
+}
+
+/** The admin has looked at their sign-in alerts. */
+export async function markSignInAlertsSeen(db: D1Database, workspaceId: string, adminId: string): Promise<void> {
+  await db
+    .prepare("UPDATE sign_in_alerts SET seen_at = ? WHERE workspace_id = ? AND admin_id = ? AND seen_at IS NULL")
+    .bind(Date.now(), workspaceId, adminId)
+    .run();
+}
+
+/**
+ * Someone keeps failing to sign in as `agent`: every admin of the workspace gets a console
+ * notification and an email, once per run of failures (worker/auth/sign-in-guard.ts says when).
+ */
+export async function alertSignInFailures(env: Env, agent: Agent): Promise<void> {
+  const { results: admins } = await env.DB.prepare("SELECT id, email FROM agents WHERE workspace_id = ? AND role = 'admin'")
+    .bind(agent.workspaceId)
+    .all<{ id: string; email: string }>();
+  if (admins.length === 0) return;
+  const alert = newId("sia");
+  const failures = LIMITS.signInAlertAfter;
+  const insert = env.DB.prepare(
+    "INSERT INTO sign_in_alerts (workspace_id, admin_id, id, agent_name, agent_email, failures, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+  );
+  await env.DB.batch(admins.map((a) => insert.bind(agent.workspaceId, a.id, alert, agent.name, agent.email, failures, Date.now())));
+  const text = [
+    `${failures} sign-ins to ${agent.name}'s account (${agent.email}) have failed in a row.`,
+    `If that was not ${agent.name} mistyping, someone may be guessing the password. Parley makes each further attempt on the account wait longer, the right password included.`,
+    `Ask ${agent.name}; if in doubt, set a new password for them in Administration, Agents: that ends their sessions and lifts the wait.`,
+  ].join("\n\n");
+  for (const admin of admins) {
+    await queueEmail(
+      env,
+      { workspaceId: agent.workspaceId, to: admin.email, idempotencyKey: `sign-in-alert:${alert}:${admin.id}` },
+      { template: "admin_alert", data: { conversationId: null, subject: `Repeated failed sign-ins for ${agent.email}`, text } },
+    );
+  }
 }
 
 /** Records that the agent has a console open; skips the write while the last one is recent. */

@@ -1,9 +1,8 @@
 import { Hono, type Context } from "hono";
-import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../app-env";
 import { downloadHeaders } from "../attachments/upload";
 import { checkAttachmentLink, signedLinkQuery } from "../attachments/signed-link";
-import { SESSION_COOKIE } from "../auth/middleware";
+import { readSessionToken } from "../auth/session-cookie";
 import { getAgent } from "../db/agents";
 import { findAttachment } from "../db/attachments";
 import { getConversation } from "../db/conversations";
@@ -26,7 +25,7 @@ async function workspaceOfReader(c: Context<AppEnv>, conversationId: string, att
     if (verdict === "expired") throw new HttpError(401, "link_expired", "this link has expired; open the file from the chat again");
     return q.w;
   }
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = readSessionToken(c);
   const session = token ? await findSession(c.env.DB, token) : null;
   const agent = session ? await getAgent(c.env.DB, session.workspaceId, session.agentId) : null;
   if (!agent) throw unauthorized("sign in, or open the file from the chat");

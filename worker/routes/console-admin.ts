@@ -14,6 +14,8 @@ import {
 } from "../../protocol/admin";
 import type { AppEnv } from "../app-env";
 import { requireAgent, sameOriginOnly } from "../auth/middleware";
+import { closeSockets, endSessions } from "../auth/revocation";
+import { clearSignInFailures } from "../auth/sign-in-guard";
 import { createAgent, deleteAgent, listAgents, setAgentPassword, updateAgent } from "../db/admin-agents";
 import { createApiKey, listApiKeys, revokeApiKey } from "../db/admin-api-keys";
 import { createChannel, getAdminChannel, listAdminChannels, setIdentitySecret, updateChannel } from "../db/admin-channels";
@@ -119,7 +121,13 @@ consoleAdminRoutes.put("/agents/:id", async (c) => {
 consoleAdminRoutes.put("/agents/:id/password", async (c) => {
   const { password } = await parseBody(c, setPasswordRequest);
   const me = c.get("agent");
-  if (!(await setAgentPassword(c.env.DB, me.workspaceId, c.req.param("id"), password, me.id))) throw notFound("agent");
+  const id = c.req.param("id");
+  const email = await setAgentPassword(c.env.DB, me.workspaceId, id, password);
+  if (!email) throw notFound("agent");
+  // A reset is how a locked-out agent gets back in, and it ends every session the old password
+  // opened; an admin setting their own keeps the one they are using.
+  await clearSignInFailures(c.env, email);
+  await endSessions(c.env, me.workspaceId, id, id === me.id ? { allBut: c.get("session") } : { all: true });
   return c.body(null, 204);
 });
 
@@ -127,6 +135,8 @@ consoleAdminRoutes.delete("/agents/:id", async (c) => {
   const me = c.get("agent");
   if (c.req.param("id") === me.id) throw conflict("own_account", "you cannot delete your own account; ask another admin");
   if (!(await deleteAgent(c.env.DB, me.workspaceId, c.req.param("id")))) throw notFound("agent");
+  // Their sessions went with the row; their open consoles go now.
+  await closeSockets(c.env, me.workspaceId, c.req.param("id"), "all");
   return c.body(null, 204);
 });
 

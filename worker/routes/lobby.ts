@@ -4,6 +4,7 @@ import type { ConsoleChannel } from "../../protocol/lobby";
 import type { AppEnv } from "../app-env";
 import { requireAgent, sameOriginOnly } from "../auth/middleware";
 import { findChannel, listChannels } from "../db/channels";
+import { sessionExists, socketSession } from "../db/sessions";
 import { notFound } from "../http/errors";
 import { lobbyFor } from "../rooms";
 
@@ -20,7 +21,10 @@ lobbyRoutes.get("/channels", async (c) => {
 
 /**
  * Hands the console's lobby socket to the channel's lobby, which accepts it with the hibernation
- * API; accepting it here would pin the socket to the Worker and never hibernate.
+ * API; accepting it here would pin the socket to the Worker and never hibernate. The lobby keeps
+ * the session, so ending it closes the socket (every channel's lobby is asked then, so nothing
+ * is recorded here); a revocation that ran while the socket was being handed over is caught by
+ * the second look at the session afterwards.
  */
 lobbyRoutes.get("/channels/:channelId/lobby", async (c) => {
   const agent = c.get("agent");
@@ -29,8 +33,12 @@ lobbyRoutes.get("/channels/:channelId/lobby", async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     return c.json({ error: { code: "upgrade_required", message: "connect with a WebSocket" } }, 426);
   }
-  const who: LobbyAgent = { channelId: channel.id, agent: { id: agent.id, name: agent.name } };
+  const session = socketSession(c.get("session"));
+  const who: LobbyAgent = { channelId: channel.id, agent: { id: agent.id, name: agent.name }, session };
   const headers = new Headers(c.req.raw.headers);
   headers.set(LOBBY_AGENT_HEADER, JSON.stringify(who));
-  return lobbyFor(c.env, channel.id).fetch(new Request(c.req.url, { method: "GET", headers }));
+  const lobby = lobbyFor(c.env, channel.id);
+  const res = await lobby.fetch(new Request(c.req.url, { method: "GET", headers }));
+  if (res.webSocket && !(await sessionExists(c.env.DB, c.get("session")))) await lobby.revokeSockets(agent.id, session);
+  return res;
 });

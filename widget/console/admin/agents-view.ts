@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from "lit";
 import type { AdminAgent, AgentRole } from "../../../protocol/admin";
 import type { Agent } from "../../../protocol/api";
+import { MIN_PASSWORD_LENGTH } from "../../../protocol/limits";
 import { adminApi, describeError } from "./admin-api";
 import { adminStyles } from "./admin-styles";
 import "./confirm-button";
@@ -129,7 +130,7 @@ export class AgentsView extends LitElement {
                   </label>
                 `
               : html`<label class="field">New password for ${agent.name}
-                  <input type="password" required minlength="8" autocomplete="new-password" .value=${editing.password}
+                  <input type="password" required minlength=${MIN_PASSWORD_LENGTH} autocomplete="new-password" .value=${editing.password}
                     @input=${(e: Event) => (this.editing = { ...editing, password: text(e) })} />
                 </label>`}
             <button class="primary" type="submit">${editing.mode === "details" ? "Save" : "Set password"}</button>
@@ -176,7 +177,7 @@ export class AgentsView extends LitElement {
           <label class="field">Role
             <select name="role">${ROLES.map(([role, label]) => html`<option value=${role}>${label}</option>`)}</select>
           </label>
-          <label class="field">Initial password <input name="password" type="password" required minlength="8" autocomplete="new-password" /></label>
+          <label class="field">Initial password <input name="password" type="password" required minlength=${MIN_PASSWORD_LENGTH} autocomplete="new-password" /></label>
         </div>
         <p class="hint">Give the agent their password in person or by phone; admins can use Administration.</p>
         ${this.formError ? html`<p role="alert" class="error">${this.formError}</p>` : nothing}
