@@ -38,6 +38,8 @@ export const channelConfig = z.object({
   /** null: always open. */
   openingHours: openingHours.nullable().default(null),
   ticketSubmission: z.boolean().default(false),
+  /** With nobody available inside opening hours, the widget takes the question to answer by email. */
+  leaveMessage: z.boolean().default(true),
   idleMinutes: z.number().int().min(1).max(24 * 60).default(10),
   /**
    * How long after the visitor's last socket closes the chat waits for them to come back (a reload,
@@ -79,6 +81,7 @@ export const publicChannel = z.object({
   topics: z.array(z.string()),
   preChatFields: z.array(preChatField),
   faqSuggestions: z.boolean(),
+  /** The widget takes a written question now: tickets, or "Leave a message" while nobody is available. */
   ticketSubmission: z.boolean(),
   endForm: channelConfig.shape.endForm.unwrap(),
   transcriptEmail: z.boolean(),

@@ -99,13 +99,13 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
     await waitForVisible(waiting, LIVE_MS);
     await waiting.getByRole('button', { name: 'Accept', exact: true }).click();
     await waitForText(thread(), question, LIVE_MS);
-    await waitForVisible(console_().getByRole('status').filter({ hasText: 'Visitor online' }), LIVE_MS);
+    await waitForVisible(console_().getByText('Visitor online', { exact: true }), LIVE_MS);
   });
 
   step('the visitor closes the page: the agent sees "Visitor left" at once', async () => {
     const closedAt = Date.now();
     await visitor.page.close();
-    await waitForVisible(console_().getByRole('status').filter({ hasText: /Visitor left/ }), LIVE_MS);
+    await waitForVisible(console_().getByText('Visitor left', { exact: false }), LIVE_MS);
     expect(Date.now() - closedAt).toBeLessThan(LIVE_MS);
     await saveScreenshot(console_(), 'email-visitor-left');
   });
@@ -164,7 +164,7 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
     await waitForVisible(chat.getByRole('button', { name: 'Open chat', exact: true })).then((b) => b.click());
     await waitForText(chat.getByRole('log'), emailAnswer, LIVE_MS);
     await waitForText(chat.getByRole('log'), agentReply, LIVE_MS);
-    await waitForVisible(console_().getByRole('status').filter({ hasText: 'Visitor online' }), LIVE_MS);
+    await waitForVisible(console_().getByText('Visitor online', { exact: true }), LIVE_MS);
     await saveScreenshot(page, 'email-widget-back');
   });
 });

@@ -8,6 +8,7 @@ import { AgentDriver, DEMO_AGENT, identityHash, type LobbySocket, type RoomSocke
 import { journey, widget } from './host-journey.js';
 import { payloadsUpTo, XSS_PAYLOADS } from './xss-corpus.js';
 import { canaryCatches, consoleSession, inertness, startPlainHost, waitForLiteral, watchForXss, type ConsoleSession, type PlainHost, type XssWatch } from './xss-harness.js';
+import { cleanFileName } from '../../worker/attachments/file-name';
 
 const baseUrl = inject('baseUrl');
 const LIVE_MS = 15_000;
@@ -22,6 +23,8 @@ const faqs = [0, 1, 2].map((i) => ({ question: `zebra ${XSS_PAYLOADS[45 + i]}`, 
 const agentName = '<img src=x onerror=__xss(2)>"><svg onload=__xss(3)>';
 const visitorName = '"><script>__xss(1)</script>';
 const fileNames = [...XSS_PAYLOADS.slice(0, 6).map((p) => `${p}.txt`), `${XSS_PAYLOADS[25]}.png`, `${XSS_PAYLOADS[36]}.png`];
+// Stored and shown as the server cleans them (path separators become _): still hostile markup, as text.
+const shownNames = fileNames.map(cleanFileName);
 const userId = `xss-customer-${run}`;
 const subjects = XSS_PAYLOADS.slice(10, 20);
 /** A 1×1 PNG, shown inline by the widget with its (hostile) name as the alt text. */
@@ -123,9 +126,9 @@ describe.sequential('XSS payloads stay inert in <parley-chat>', () => {
     for (const name of fileNames) {
       await hostile.upload(conversationId, name, name.endsWith('.png') ? 'image/png' : 'text/plain', name.endsWith('.png') ? PNG : new TextEncoder().encode('file'));
     }
-    await waitForLiteral(visitor.page, 'parley-chat', fileNames, LIVE_MS);
+    await waitForLiteral(visitor.page, 'parley-chat', shownNames, LIVE_MS);
     const alts = await chat().locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
-    expect(alts).toEqual(expect.arrayContaining(fileNames.filter((n) => n.endsWith('.png'))));
+    expect(alts).toEqual(expect.arrayContaining(shownNames.filter((n) => n.endsWith('.png'))));
     const links = await chat().locator('a.file').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     expect(links).toHaveLength(fileNames.length);
     expect(links.every((path) => path.startsWith('/api/attachments/'))).toBe(true);

@@ -96,6 +96,23 @@ describe("an agent's reply the customer has not seen goes to their inbox", () =>
   });
 });
 
+describe("a ticket, or a message left while nobody is available, is a conversation that continues by email", () => {
+  it("the question waits in the queue as a conversation; the receipt's Reply-To answers into it", async () => {
+    const ws = await createWorkspace();
+    const res = await postJson(`/api/widget/channels/${ws.channelKey}/tickets`, { name: "Nora Night", email: "nora@example.com", question: "Can I change my plan?\nThanks" });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { ticket } = (await res.json()) as { ticket: { id: string } };
+    const link = await env.DB.prepare("SELECT conversation_id FROM tickets WHERE id = ?").bind(ticket.id).first<{ conversation_id: string }>();
+    const conversation = await env.DB.prepare("SELECT status, subject FROM conversations WHERE id = ?").bind(link!.conversation_id).first();
+    expect(conversation).toEqual({ status: "queued", subject: "Can I change my plan?" });
+    const receipt = (await emails(ws.workspaceId, "ticket_receipt"))[0]!;
+    expect(await readReplyAddress(env, receipt.reply_to)).toEqual({ kind: "customer", conversationId: link!.conversation_id });
+    await receiveEmail(incoming(mime.plain({ from: "nora@example.com", to: receipt.reply_to, messageId: "<nora-2@example.com>", text: "Also: annual billing?" }), { from: "nora@example.com", to: receipt.reply_to }), env);
+    const { results } = await env.DB.prepare("SELECT outcome FROM inbound_emails WHERE conversation_id = ?").bind(link!.conversation_id).all<{ outcome: string }>();
+    expect(results.map((r) => r.outcome)).toEqual(["accepted"]);
+  });
+});
+
 describe("agents answer from their inbox", () => {
   it("a notification of a customer's message carries the agents' reply address; the agent's answer is posted as them", async () => {
     const live = await acceptedConversation({ notificationEmail: "office@firma.fi" });

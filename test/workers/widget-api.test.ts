@@ -34,6 +34,8 @@ afterEach(() => vi.restoreAllMocks());
 describe("the widget's view of a channel", () => {
   it("gives the widget its settings, never its secrets", async () => {
     const ws = await createWorkspace({ config: { ...faqChannel, notificationEmail: "ops@example.com" }, identitySecret: "s3cret-identity" });
+    // Someone is available, so the widget offers a live chat rather than "Leave a message".
+    await agentOnline(ws);
     const res = await call(`/api/widget/channels/${ws.channelKey}`);
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -177,8 +179,15 @@ describe("tickets while closed", () => {
   });
 
   it("is refused where the channel does not take tickets, and for an empty question", async () => {
-    const off = await createWorkspace();
+    const off = await createWorkspace({ config: { leaveMessage: false } });
     expect((await postJson(`/api/widget/channels/${off.channelKey}/tickets`, { name: "A", email: "a@example.com", question: "q" })).status).toBe(403);
+    // "Leave a message" (on by default) takes the question while nobody is available, and only then.
+    const staffed = await createWorkspace();
+    const lobby = await agentOnline(staffed);
+    expect((await postJson(`/api/widget/channels/${staffed.channelKey}/tickets`, { name: "A", email: "a@example.com", question: "q" })).status).toBe(403);
+    lobby.close();
+    const unstaffed = await createWorkspace();
+    expect((await postJson(`/api/widget/channels/${unstaffed.channelKey}/tickets`, { name: "A", email: "a@example.com", question: "q" })).status).toBe(201);
     const on = await createWorkspace({ config: { ticketSubmission: true } });
     const res = await postJson(`/api/widget/channels/${on.channelKey}/tickets`, { name: "A", email: "a@example.com", question: "  " });
     expect(res.status).toBe(400);

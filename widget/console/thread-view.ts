@@ -352,7 +352,8 @@ export class ThreadView extends LitElement {
   private renderPresence() {
     const v = this.visitor;
     if (!v || (!v.online && v.leftAt === null)) return nothing;
-    return html`<span class="chip ${v.online ? "active" : "ended"}" role="status">
+    // Announced politely as it changes; not a status role, which the thread's own notices use.
+    return html`<span class="chip ${v.online ? "active" : "ended"}" aria-live="polite">
       ${v.online ? "Visitor online" : `Visitor left ${formatTime(v.leftAt!)}`}
     </span>`;
   }

@@ -38,3 +38,8 @@ export async function createTicket(
     .first<{ number: number }>();
   return { id, reference: `T-${row!.number}`, status: "open", createdAt: now };
 }
+
+/** The conversation a ticket became, for the console and the API to link them. */
+export async function linkTicketConversation(db: D1Database, workspaceId: string, ticketId: string, conversationId: string): Promise<void> {
+  await db.prepare("UPDATE tickets SET conversation_id = ? WHERE workspace_id = ? AND id = ?").bind(conversationId, workspaceId, ticketId).run();
+}

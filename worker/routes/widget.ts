@@ -18,6 +18,7 @@ import { postUpload } from "../attachments/upload";
 import { findAttachment } from "../db/attachments";
 import { checkEmailDomain } from "../visitors/email-domain";
 import { createTicketFor } from "../visitors/tickets";
+import { takesMessages } from "../visitors/leave-message";
 import { checkMessageLength, checkPreChat } from "../visitors/prechat";
 import { allowOrigin, channelForVisitor, conversationForVisitor, tokenOf } from "../visitors/visitor-access";
 
@@ -53,20 +54,21 @@ widgetRoutes.options("/conversations/:id/*", async (c) => {
 widgetRoutes.get("/channels/:key", async (c) => {
   const channel = await channelForVisitor(c, c.req.param("key"));
   const { config } = channel;
+  const availability = await channelAvailability(c.env, channel);
   const body: PublicChannel = {
     key: channel.key,
     name: channel.name,
     topics: config.topics,
     preChatFields: config.preChatFields,
     faqSuggestions: config.faqSuggestions,
-    ticketSubmission: config.ticketSubmission,
+    ticketSubmission: takesMessages(config, availability),
     endForm: config.endForm,
     transcriptEmail: config.transcriptEmail,
     maxMessageLength: config.maxMessageLength,
     attachments: config.attachments,
     strings: config.strings,
     openingHours: config.openingHours,
-    availability: await channelAvailability(c.env, channel),
+    availability,
   };
   c.header("Cache-Control", "no-store");
   return c.json({ channel: body });
@@ -127,8 +129,8 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
 
 widgetRoutes.post("/channels/:key/tickets", async (c) => {
   const channel = await channelForVisitor(c, c.req.param("key"));
-  if (!channel.config.ticketSubmission) {
-    throw new HttpError(403, "tickets_disabled", "this channel does not take tickets");
+  if (!takesMessages(channel.config, await channelAvailability(c.env, channel))) {
+    throw new HttpError(403, "tickets_disabled", "this channel does not take tickets now");
   }
   const input = await parseBody(c, ticketRequest);
   const prechat = checkPreChat(channel.config, input);
