@@ -412,8 +412,8 @@ export class ConsoleApp extends LitElement {
           </details>
           <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
         </div>
-        <parley-password-form></parley-password-form>
         <main>${this.renderView(agent)}</main>
+        <parley-password-form></parley-password-form>
       </div>
     `;
   }
