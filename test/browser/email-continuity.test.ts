@@ -2,10 +2,11 @@
 // the agent sees "Visitor left" at once and replies, the reply is emailed (outbox), the customer's
 // email reply (real MIME through /cdn-cgi/handler/email) appears live in the agent's thread, and
 // the widget shows it when the visitor comes back.
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, waitForText, waitForVisible, type BrowserSession } from './browser.js';
 import { DEMO_ADMIN, signInToConsole, turnAvailable, until } from './console-agent.js';
+import { journey } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 
 const baseUrl = inject('baseUrl');
@@ -39,7 +40,6 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
   let agent: BrowserSession;
   let host: HostServer;
   let pageUrl = '';
-  let failedStep: string | undefined;
 
   beforeAll(async () => {
     host = await startHostServer();
@@ -53,21 +53,7 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
     await host?.close();
   });
 
-  function step(name: string, body: () => Promise<void>): void {
-    test(name, async (context) => {
-      if (failedStep) context.skip(`skipped: earlier step failed (${failedStep})`);
-      try {
-        await body();
-      } catch (error) {
-        failedStep = name;
-        for (const [who, session] of [['visitor', visitor], ['agent', agent]] as const) {
-          const shot = await saveScreenshot(session.page, `FAILED-email-${name}-${who}`).catch(() => '(none)');
-          if (error instanceof Error) error.message += `\n${who}: ${shot}\n  ${session.problems.slice(-10).join('\n  ')}`;
-        }
-        throw error;
-      }
-    });
-  }
+  const step = journey('email', () => ({ visitor, agent }));
 
   const console_ = () => agent.page;
   const thread = () => console_().getByRole('log', { name: 'Messages' });
