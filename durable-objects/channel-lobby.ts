@@ -1,18 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
+import type { PublicChannel } from "../protocol/channel";
 import type { AgentRef } from "../protocol/frames";
-import {
-  enqueueItem,
-  lobbyClientFrame,
-  type EnqueueItem,
-  type LobbyErrorCode,
-  type LobbyServerFrame,
-} from "../protocol/lobby";
-import { MAX_FRAME_BYTES } from "../protocol/limits";
+import { enqueueItem, lobbyClientFrame, type EnqueueItem } from "../protocol/lobby";
+import { LIMITS, MAX_FRAME_BYTES } from "../protocol/limits";
 import { describeZodError } from "../worker/http/errors";
 import type { Env } from "../worker/env";
 import { roomFor } from "../worker/rooms";
 import { LOBBY_AGENT_HEADER, lobbyAgent, type LobbyAgent } from "./lobby-agent";
-import { offeredTo, queueFor } from "./lobby-routing";
+import { LobbyConsoles } from "./lobby-consoles";
+import { offeredTo } from "./lobby-routing";
 import { LobbyStore, type QueueRow } from "./lobby-store";
 
 const PUSH_TIMER = "push";
@@ -20,32 +16,57 @@ const MAX_PUSH_BACKOFF_MS = 5 * 60_000;
 
 /**
  * One per channel: the agents' console sockets (hibernating), their "Available for chat" switch,
- * and the conversations waiting for an agent, in the order they arrived. Rooms and the Worker call
- * `enqueue`/`dequeue`; agents accept over their socket (docs/lobby-protocol.md).
+ * and the conversations waiting for an agent, in the order they arrived, at most
+ * `LIMITS.queuePerChannel` of them. The Worker holds a seat before it creates a chat and calls
+ * `enqueue` with it; rooms call `enqueue`/`dequeue`; agents accept over their socket
+ * (docs/lobby-protocol.md).
  */
 export class ChannelLobby extends DurableObject<Env> {
   private readonly store: LobbyStore;
+  private readonly consoles: LobbyConsoles;
   private pushRun: Promise<void> | null = null;
   private pushAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new LobbyStore(ctx.storage.sql);
+    this.consoles = new LobbyConsoles(ctx, this.store);
     // Answered by the runtime without waking a hibernating lobby.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
-  /** Puts a conversation at the end of the queue; a second call for the same conversation changes nothing. */
-  async enqueue(item: EnqueueItem): Promise<void> {
-    if (!this.store.enqueue(enqueueItem.parse(item), Date.now())) return;
-    this.broadcastState();
+  /**
+   * Holds a place in the queue for a chat about to be created, or returns null when the queue is
+   * full: checked before anything of the chat exists, so a refusal leaves nothing half-made.
+   */
+  reserveSeat(): string | null {
+    return this.store.reserve(LIMITS.queuePerChannel, Date.now());
+  }
+
+  /** Gives back a seat whose chat could not be created. */
+  releaseSeat(seat: string): void {
+    this.store.release(seat);
+  }
+
+  /**
+   * Puts a conversation at the end of the queue, taking the place `seat` held; a second call for the
+   * same conversation changes nothing. Without a seat (a room putting its own conversation back,
+   * after a reopen) it is not held to the cap: that conversation already exists and was counted
+   * when it started.
+   */
+  async enqueue(item: EnqueueItem, seat?: string): Promise<void> {
+    const parsed = enqueueItem.parse(item);
+    if (!this.store.enqueue(parsed, Date.now(), seat)) return;
+    this.consoles.announceQueued(parsed.conversationId);
     await this.pushPositions();
   }
 
   /** Takes a conversation out of the queue (it ended, or was handled elsewhere); idempotent. */
   async dequeue(conversationId: string): Promise<void> {
-    if (!this.store.dequeue(conversationId)) return;
-    this.broadcastState();
+    const position = this.store.positionOf(conversationId);
+    if (position === null) return;
+    this.store.dequeue(conversationId);
+    this.consoles.announceDequeued(conversationId, position);
     await this.pushPositions();
   }
 
@@ -56,7 +77,7 @@ export class ChannelLobby extends DurableObject<Env> {
   revokeSockets(agentId: string, session?: string): number {
     let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
-      const who = this.agentOf(ws);
+      const who = this.consoles.agentOf(ws);
       if (who.agent.id !== agentId || (session !== undefined && who.session !== session)) continue;
       try {
         ws.close(4401, "signed out");
@@ -65,13 +86,20 @@ export class ChannelLobby extends DurableObject<Env> {
       }
       closed++;
     }
-    if (closed > 0) this.broadcastState();
+    if (closed > 0) this.consoles.announceAgents();
     return closed;
   }
 
   /** Agents with a console open who said they are available: zero means visitors are told nobody is there. */
   availableAgentCount(): number {
-    return this.availableAgents().size;
+    return this.consoles.availableAgents().size;
+  }
+
+  /** Whether a visitor may start a live chat here now (opening hours aside): somebody is there, and the queue has room. */
+  availability(): PublicChannel["availability"] {
+    if (this.availableAgentCount() === 0) return { available: false, reason: "no_agents" };
+    if (this.store.isFull(LIMITS.queuePerChannel, Date.now())) return { available: false, reason: "queue_full" };
+    return { available: true, reason: null };
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -81,45 +109,47 @@ export class ChannelLobby extends DurableObject<Env> {
     const who = parseAgentHeader(request.headers.get(LOBBY_AGENT_HEADER));
     if (!who) return new Response("no agent", { status: 403 });
 
-    const before = this.availableAgents().size;
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(who);
-    if (this.availableAgents().size !== before) this.broadcastState();
-    else this.sendState(server);
+    this.consoles.announceAgents({ answer: server });
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    if (typeof data !== "string") return this.sendError(ws, "bad_frame", "frames are JSON text, not binary");
+    const consoles = this.consoles;
+    if (typeof data !== "string") return consoles.sendError(ws, "bad_frame", "frames are JSON text, not binary");
     if (new TextEncoder().encode(data).byteLength > MAX_FRAME_BYTES) {
-      return this.sendError(ws, "frame_too_large", `a frame is at most ${MAX_FRAME_BYTES} bytes`);
+      return consoles.sendError(ws, "frame_too_large", `a frame is at most ${MAX_FRAME_BYTES} bytes`);
     }
     let json: unknown;
     try {
       json = JSON.parse(data);
     } catch {
-      return this.sendError(ws, "bad_frame", "the frame is not valid JSON");
+      return consoles.sendError(ws, "bad_frame", "the frame is not valid JSON");
     }
     const parsed = lobbyClientFrame.safeParse(json);
-    if (!parsed.success) return this.sendError(ws, "bad_frame", describeZodError(parsed.error));
+    if (!parsed.success) return consoles.sendError(ws, "bad_frame", describeZodError(parsed.error));
     const frame = parsed.data;
     switch (frame.type) {
       case "ping":
-        return this.send(ws, { type: "pong" });
-      case "availability":
-        this.store.setAvailable(this.agentOf(ws).agent.id, frame.available);
-        return this.broadcastState();
+        return consoles.send(ws, { type: "pong" });
+      case "resync":
+        return consoles.sendState(ws);
+      case "availability": {
+        const agentId = consoles.agentOf(ws).agent.id;
+        const switched = this.store.isAvailable(agentId) !== frame.available;
+        this.store.setAvailable(agentId, frame.available);
+        return consoles.announceAgents({ answer: ws, switched });
+      }
       case "accept":
         return this.accept(ws, frame.conversationId);
     }
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    // The closing socket may already read as closed, so ask whether it was its agent's last one.
-    const { agent } = this.agentOf(ws);
-    const lastOfAgent = !this.openSockets(ws).some((other) => this.agentOf(other).agent.id === agent.id);
-    if (lastOfAgent && this.store.isAvailable(agent.id)) this.broadcastState(ws);
+    // The closing socket may already read as closed, so it is left out by name.
+    this.consoles.announceAgents({ closing: ws });
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {
@@ -142,31 +172,33 @@ export class ChannelLobby extends DurableObject<Env> {
    * step before the first await, so a second accept for the same conversation finds it gone.
    */
   private async accept(ws: WebSocket, conversationId: string): Promise<void> {
-    const { agent } = this.agentOf(ws);
+    const consoles = this.consoles;
+    const { agent } = consoles.agentOf(ws);
     if (!this.store.isAvailable(agent.id)) {
-      return this.sendError(ws, "not_available", "turn on Available for chat to accept chats", conversationId);
+      return consoles.sendError(ws, "not_available", "turn on Available for chat to accept chats", conversationId);
     }
     const row = this.store.queued(conversationId);
-    if (!row) {
+    const position = this.store.positionOf(conversationId);
+    if (!row || position === null) {
       const winner = this.store.acceptedBy(conversationId);
-      if (winner) return this.sendError(ws, "already_accepted", `${winner.name} accepted this chat first`, conversationId);
-      return this.sendError(ws, "not_queued", "this conversation is not waiting in the queue", conversationId);
+      if (winner) return consoles.sendError(ws, "already_accepted", `${winner.name} accepted this chat first`, conversationId);
+      return consoles.sendError(ws, "not_queued", "this conversation is not waiting in the queue", conversationId);
     }
     if (!offeredTo(row, agent.id)) {
-      return this.sendError(ws, "not_offered", "this conversation is routed to another agent", conversationId);
+      return consoles.sendError(ws, "not_offered", "this conversation is routed to another agent", conversationId);
     }
     this.store.take(conversationId, agent, Date.now());
-    this.broadcastState();
+    consoles.announceDequeued(conversationId, position);
     const pushing = this.pushPositions();
 
     const accepted = await this.handToRoom(row, agent);
     if (accepted === "failed") {
-      this.sendError(ws, "accept_failed", "the conversation could not be reached; it is still in the queue", conversationId);
+      consoles.sendError(ws, "accept_failed", "the conversation could not be reached; it is still in the queue", conversationId);
     } else if (accepted === "ended") {
       this.store.forgetAccept(conversationId);
-      this.sendError(ws, "conversation_ended", "the visitor ended this conversation", conversationId);
+      consoles.sendError(ws, "conversation_ended", "the visitor ended this conversation", conversationId);
     } else {
-      this.broadcast({ type: "accepted", conversationId, agent });
+      consoles.broadcast({ type: "accepted", conversationId, agent });
     }
     await pushing;
     if (accepted === "failed") return this.pushPositions();
@@ -182,7 +214,7 @@ export class ChannelLobby extends DurableObject<Env> {
     } catch (err) {
       console.error("accept failed in the room", row.conversationId, err);
       this.store.restore(row);
-      this.broadcastState();
+      this.consoles.announceQueued(row.conversationId);
       return "failed";
     }
   }
@@ -234,57 +266,6 @@ export class ChannelLobby extends DurableObject<Env> {
     const due = this.store.earliestDue();
     if (due === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(due);
-  }
-
-  /** Agents who count as available: the switch is on and at least one of their console sockets is open. */
-  private availableAgents(closing?: WebSocket): Set<string> {
-    const ids = new Set<string>();
-    for (const ws of this.openSockets(closing)) {
-      const id = this.agentOf(ws).agent.id;
-      if (!ids.has(id) && this.store.isAvailable(id)) ids.add(id);
-    }
-    return ids;
-  }
-
-  private openSockets(closing?: WebSocket): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === WebSocket.OPEN);
-  }
-
-  private broadcastState(closing?: WebSocket): void {
-    const queue = this.store.queue();
-    const available = this.availableAgents(closing);
-    for (const ws of this.openSockets(closing)) this.sendState(ws, queue, available);
-  }
-
-  private sendState(ws: WebSocket, queue = this.store.queue(), available = this.availableAgents()): void {
-    const { channelId, agent } = this.agentOf(ws);
-    this.send(ws, {
-      type: "lobby",
-      channelId,
-      available: this.store.isAvailable(agent.id),
-      agentsAvailable: available.size,
-      queue: available.has(agent.id) ? queueFor(queue, agent.id) : [],
-    });
-  }
-
-  private broadcast(frame: LobbyServerFrame): void {
-    for (const ws of this.openSockets()) this.send(ws, frame);
-  }
-
-  private agentOf(ws: WebSocket): LobbyAgent {
-    return lobbyAgent.parse(ws.deserializeAttachment());
-  }
-
-  private send(ws: WebSocket, frame: LobbyServerFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // The socket closed under us; its close handler tidies up.
-    }
-  }
-
-  private sendError(ws: WebSocket, code: LobbyErrorCode, message: string, conversationId?: string): void {
-    this.send(ws, conversationId === undefined ? { type: "error", code, message } : { type: "error", code, message, conversationId });
   }
 }
 

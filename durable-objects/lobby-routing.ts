@@ -13,19 +13,18 @@ export function offeredTo(item: Pick<QueuedItem, "assignedAgentId" | "teamAgentI
 
 /** The queue as one agent sees it: only what is offered to them, each with its place in the whole queue. */
 export function queueFor(queue: QueueRow[], agentId: string): QueueEntry[] {
-  return queue.flatMap((row, index) =>
-    offeredTo(row, agentId)
-      ? [
-          {
-            conversationId: row.conversationId,
-            subject: row.subject,
-            contactName: row.contactName,
-            topic: row.topic,
-            enqueuedAt: row.enqueuedAt,
-            position: index + 1,
-            assignedAgentId: row.assignedAgentId,
-          },
-        ]
-      : [],
-  );
+  return queue.flatMap((row, index) => (offeredTo(row, agentId) ? [toEntry(row, index + 1)] : []));
+}
+
+/** A waiting conversation as agents see it, at its 1-based `position` in the whole queue. */
+export function toEntry(row: QueueRow, position: number): QueueEntry {
+  return {
+    conversationId: row.conversationId,
+    subject: row.subject,
+    contactName: row.contactName,
+    topic: row.topic,
+    enqueuedAt: row.enqueuedAt,
+    position,
+    assignedAgentId: row.assignedAgentId,
+  };
 }

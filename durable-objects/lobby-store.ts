@@ -3,8 +3,9 @@ import type { QueuedItem } from "../protocol/lobby";
 
 /**
  * The lobby's own SQLite: each agent's "Available for chat" switch, the waiting queue in enqueue
- * order, who took what, and the one timer. Every method is synchronous, so a check and the write
- * that follows it cannot interleave with another request: that is what lets exactly one accept win.
+ * order, the seats held for chats being started, who took what, the consoles' version and the one
+ * timer. Every method is synchronous, so a check and the write that follows it cannot interleave
+ * with another request: that is what lets exactly one accept win, and the cap hold.
  */
 export type QueueRow = QueuedItem & {
   enqueuedAt: number;
@@ -40,6 +41,11 @@ const toQueueRow = (r: RawQueueRow): QueueRow => ({
 
 /** Acceptance records outlive the accept only to make a late, repeated enqueue harmless. */
 const ACCEPTED_RETENTION_MS = 24 * 60 * 60_000;
+/**
+ * How long a seat waits for its enqueue. Starting a chat takes well under a second; a seat whose
+ * start failed without releasing it (the Worker died midway) stops counting after this.
+ */
+const SEAT_TTL_MS = 30_000;
 
 export class LobbyStore {
   constructor(private readonly sql: SqlStorage) {
@@ -65,6 +71,16 @@ export class LobbyStore {
         agent_id TEXT NOT NULL,
         agent_name TEXT NOT NULL,
         accepted_at INTEGER NOT NULL
+      );
+      -- A place in the queue held for a chat while the Worker creates it, so that concurrent starts cannot pass the cap together.
+      CREATE TABLE IF NOT EXISTS seats (
+        id TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+      -- Survives eviction, so that consoles connected across a wake-up see no false gap.
+      CREATE TABLE IF NOT EXISTS meta (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
       );
       CREATE TABLE IF NOT EXISTS schedule (
         name TEXT PRIMARY KEY,
@@ -96,8 +112,43 @@ export class LobbyStore {
     return row ? toQueueRow(row) : null;
   }
 
-  /** Adds to the end of the queue; false when it is already queued or was accepted. */
-  enqueue(item: QueuedItem, now: number): boolean {
+  /** The 1-based place of a queued conversation in the whole queue. */
+  positionOf(conversationId: string): number | null {
+    return (
+      this.sql
+        .exec<{ position: number }>(
+          "SELECT (SELECT COUNT(*) FROM queue AS ahead WHERE ahead.ord <= q.ord) AS position FROM queue AS q WHERE q.conversation_id = ?",
+          conversationId,
+        )
+        .toArray()[0]?.position ?? null
+    );
+  }
+
+  /**
+   * Holds a place for a chat about to be created, or null when the queue and the seats held
+   * already make `cap`. The seat is given up by `enqueue` with it, by `release`, or by time.
+   */
+  reserve(cap: number, now: number): string | null {
+    if (this.isFull(cap, now)) return null;
+    const seat = crypto.randomUUID();
+    this.sql.exec("INSERT INTO seats (id, expires_at) VALUES (?, ?)", seat, now + SEAT_TTL_MS);
+    return seat;
+  }
+
+  release(seat: string): void {
+    this.sql.exec("DELETE FROM seats WHERE id = ?", seat);
+  }
+
+  /** Whether the waiting conversations and the seats still held make `cap`. */
+  isFull(cap: number, now: number): boolean {
+    this.sql.exec("DELETE FROM seats WHERE expires_at <= ?", now);
+    const { n } = this.sql.exec<{ n: number }>("SELECT (SELECT COUNT(*) FROM queue) + (SELECT COUNT(*) FROM seats) AS n").one();
+    return n >= cap;
+  }
+
+  /** Adds to the end of the queue, giving up `seat`; false when it is already queued or was accepted. */
+  enqueue(item: QueuedItem, now: number, seat?: string): boolean {
+    if (seat !== undefined) this.release(seat);
     if (this.queued(item.conversationId) || this.acceptedBy(item.conversationId)) return false;
     this.insert({ ...item, order: null, enqueuedAt: now, pushedPosition: null });
     return true;
@@ -136,6 +187,29 @@ export class LobbyStore {
       .exec<{ agent_id: string; agent_name: string }>("SELECT agent_id, agent_name FROM accepted WHERE conversation_id = ?", conversationId)
       .toArray()[0];
     return row ? { id: row.agent_id, name: row.agent_name } : null;
+  }
+
+  /** The consoles' version: how many changes they have been sent. */
+  version(): number {
+    return this.sql.exec<{ value: number }>("SELECT value FROM meta WHERE name = 'version'").toArray()[0]?.value ?? 0;
+  }
+
+  /** The count of available agents the consoles were last told. */
+  announcedAgents(): number {
+    return this.sql.exec<{ value: number }>("SELECT value FROM meta WHERE name = 'agents'").toArray()[0]?.value ?? 0;
+  }
+
+  setAnnouncedAgents(count: number): void {
+    this.sql.exec("INSERT INTO meta (name, value) VALUES ('agents', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", count);
+  }
+
+  /** Counts one more change and returns its version. */
+  nextVersion(): number {
+    return this.sql
+      .exec<{ value: number }>(
+        "INSERT INTO meta (name, value) VALUES ('version', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+      )
+      .one().value;
   }
 
   markPushed(conversationId: string, position: number): void {

@@ -71,8 +71,8 @@ export const channelConfig = z.object({
   allowTeamRouting: z.boolean().default(false),
 });
 
-/** Why the widget cannot start a live chat right now. */
-export const unavailableReason = z.enum(["closed", "no_agents"]);
+/** Why the widget cannot start a live chat right now (`queue_full`: the channel's queue is at its cap). */
+export const unavailableReason = z.enum(["closed", "no_agents", "queue_full"]);
 
 /** What the widget may know of a channel (never the identity secret or notification address). */
 export const publicChannel = z.object({

@@ -35,12 +35,23 @@ export const queueEntry = z.object({
 export const availabilityFrame = z.object({ type: z.literal("availability"), available: z.boolean() });
 export const acceptFrame = z.object({ type: z.literal("accept"), conversationId: z.string().min(1).max(64) });
 export const lobbyPingFrame = z.object({ type: z.literal("ping") });
-export const lobbyClientFrame = z.discriminatedUnion("type", [availabilityFrame, acceptFrame, lobbyPingFrame]);
+/** Asks for the whole state again, after a console saw a gap in `version`. */
+export const resyncFrame = z.object({ type: z.literal("resync") });
+export const lobbyClientFrame = z.discriminatedUnion("type", [availabilityFrame, acceptFrame, lobbyPingFrame, resyncFrame]);
 
 // Lobby → console
-/** Sent on connect and after every change; always the whole state, as this agent sees it. */
+/**
+ * The lobby's count of changes. Each change is sent to every socket as exactly one frame carrying
+ * the new version, so a console that sees anything but its last version + 1 has missed one and
+ * sends `resync`. The state frame carries the version it is current as of.
+ */
+const version = z.number().int().min(0);
+const position = z.number().int().positive();
+
+/** On connect, on `resync`, and to an agent whose own switch was set: the whole state as this agent sees it. */
 export const lobbyStateFrame = z.object({
   type: z.literal("lobby"),
+  version,
   channelId: z.string(),
   /** This agent's own switch, as stored (it counts only while a console socket is open). */
   available: z.boolean(),
@@ -49,6 +60,21 @@ export const lobbyStateFrame = z.object({
   /** The conversations offered to this agent, in queue order; empty while the agent is not available. */
   queue: z.array(queueEntry),
 });
+/**
+ * A conversation joined the queue at `position` (the end, or its old place after a failed accept):
+ * entries at or behind it move back one. `entry` is null for an agent it is not offered to, or who
+ * is not available.
+ */
+export const queuedFrame = z.object({ type: z.literal("queued"), version, position, entry: queueEntry.nullable() });
+/** The conversation at `position` left the queue (taken, ended, or handled elsewhere): entries behind it move up one. */
+export const dequeuedFrame = z.object({ type: z.literal("dequeued"), version, position, conversationId: z.string() });
+/** The count of available agents changed (someone's switch, their last tab closed, or a first one opened). */
+export const agentsAvailableFrame = z.object({
+  type: z.literal("availability"),
+  version,
+  agentsAvailable: z.number().int().min(0),
+});
+/** Someone took a conversation, confirmed by its room: an announcement after its `dequeued`, so it carries no version. */
 export const acceptedFrame = z.object({ type: z.literal("accepted"), conversationId: z.string(), agent: agentRef });
 export const lobbyErrorCode = z.enum([
   "bad_frame",
@@ -75,6 +101,9 @@ export const lobbyErrorFrame = z.object({
 export const lobbyPongFrame = z.object({ type: z.literal("pong") });
 export const lobbyServerFrame = z.discriminatedUnion("type", [
   lobbyStateFrame,
+  queuedFrame,
+  dequeuedFrame,
+  agentsAvailableFrame,
   acceptedFrame,
   lobbyErrorFrame,
   lobbyPongFrame,
@@ -90,5 +119,7 @@ export type QueueEntry = z.infer<typeof queueEntry>;
 export type LobbyClientFrame = z.infer<typeof lobbyClientFrame>;
 export type LobbyServerFrame = z.infer<typeof lobbyServerFrame>;
 export type LobbyStateFrame = z.infer<typeof lobbyStateFrame>;
+/** The frames that change a console's copy of the state, each one version on from the last. */
+export type LobbyDeltaFrame = z.infer<typeof queuedFrame> | z.infer<typeof dequeuedFrame> | z.infer<typeof agentsAvailableFrame>;
 export type LobbyErrorCode = z.infer<typeof lobbyErrorCode>;
 export type ConsoleChannel = z.infer<typeof consoleChannel>;

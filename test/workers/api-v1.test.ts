@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ConversationResource } from "../../protocol/api-v1";
 import type { Message } from "../../protocol/frames";
 import { agentOnline, call, createWorkspace, type Workspace } from "./fixtures";
+import { stateAfter } from "./lobby-helpers";
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -207,7 +208,7 @@ describe("REST API: routing a conversation linked to a request", () => {
     const lobby = await agentOnline(ws);
     const routed = await create(ws, { ...newConversation, assignedAgentId: `ag_other_${ws.workspaceId}` });
     const open = await create(ws, { ...newConversation, subject: "for anyone" });
-    const state = await lobby.next<"lobby">((f) => f.type === "lobby" && f.queue.some((q) => q.conversationId === open.id));
+    const state = await stateAfter(lobby, 0, (s) => s.queue.some((q) => q.conversationId === open.id));
     expect(state.queue.map((q) => q.conversationId)).not.toContain(routed.id);
   });
 

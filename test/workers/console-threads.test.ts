@@ -4,6 +4,7 @@ import type { ConversationDetail, InboxPage } from "../../protocol/console";
 import type { ServerFrame } from "../../protocol/frames";
 import { roomFor } from "../../worker/rooms";
 import { agentOnline, BASE, call, createWorkspace, signIn, TestSocket } from "./fixtures";
+import { stateAfter } from "./lobby-helpers";
 import { addAgent, agentIdOf, asAgent, historyInD1, quietRooms, remember, startChat, type ErrorBody } from "./console-fixtures";
 
 type Detail = { conversation: ConversationDetail };
@@ -193,7 +194,7 @@ describe("thread operations", () => {
     const agent = asAgent(cookie);
     const lobby = await agentOnline(ws);
     const { conversation, token } = await startChat(ws, "Delete me, zanzibar");
-    await lobby.next((f) => f.type === "lobby" && f.queue.some((q) => q.conversationId === conversation.id));
+    await stateAfter(lobby, 0, (s) => s.queue.some((q) => q.conversationId === conversation.id));
     const visitor = await TestSocket.visitor(conversation.id, token);
     const uploaded = await call(`/api/console/conversations/${conversation.id}/attachments`, {
       method: "POST",
@@ -220,7 +221,7 @@ describe("thread operations", () => {
     expect((await env.FILES.list({ prefix })).objects).toEqual([]);
     const room = await roomFor(env, conversation.id).fetch(new Request("https://room/", { headers: { upgrade: "websocket" } }));
     expect(room.status, "the room answers as one never initialised").toBe(404);
-    await lobby.next((f) => lobby.frames.indexOf(f) >= from && f.type === "lobby" && !f.queue.some((q) => q.conversationId === conversation.id));
+    await stateAfter(lobby, from, (s) => !s.queue.some((q) => q.conversationId === conversation.id));
     // The visitor's socket is closed by the room as it forgets the conversation.
     if (visitor.ws.readyState !== WebSocket.CLOSED) await new Promise((r) => visitor.ws.addEventListener("close", r, { once: true }));
 

@@ -84,7 +84,7 @@ describe("accepting a chat", () => {
     visitor.send({ type: "end" });
     await visitor.next((f) => f.type === "status" && f.status === "ended");
     // The room takes it out of the queue; then, as if that had not reached the lobby yet, it is back.
-    await agent.next((f) => f.type === "lobby" && f.queue.length === 0 && agent.frames.indexOf(f) > 1);
+    await agent.next((f) => f.type === "dequeued" && f.conversationId === conversation.id);
     await lobbyOf(ws.channelId).enqueue(item(conversation.id));
 
     const from = agent.frames.length;

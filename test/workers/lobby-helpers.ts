@@ -3,6 +3,7 @@ import { hashPassword } from "../../worker/auth/password";
 import { newId } from "../../worker/db/ids";
 import type { Agent } from "../../protocol/api";
 import type { EnqueueItem, LobbyServerFrame, LobbyStateFrame } from "../../protocol/lobby";
+import { applyLobbyDelta } from "../../protocol/lobby-state";
 import { postJson, TestSocket, type Workspace } from "./fixtures";
 
 const PASSWORD = "lobby test password";
@@ -34,9 +35,36 @@ export function lobbyOf(channelId: string) {
   return env.LOBBY.get(env.LOBBY.idFromName(channelId));
 }
 
-/** Waits for a lobby state received after the first `from` frames that matches. */
-export function stateAfter(socket: LobbySocket, from: number, match: (f: LobbyStateFrame) => boolean = () => true) {
-  return socket.next<"lobby">((f) => f.type === "lobby" && socket.frames.indexOf(f) >= from && match(f));
+/**
+ * The state as a console holds it after the first `upTo` frames: the last whole state, with every
+ * change after it applied in order. A change that is not the next version fails the test: on one
+ * socket the lobby never skips one.
+ */
+export function viewOf(socket: LobbySocket, upTo = socket.frames.length): LobbyStateFrame | null {
+  let view: LobbyStateFrame | null = null;
+  for (const frame of socket.frames.slice(0, upTo)) {
+    if (frame.type === "lobby") view = frame;
+    else if (view && (frame.type === "queued" || frame.type === "dequeued" || frame.type === "availability")) {
+      const next = applyLobbyDelta(view, frame);
+      if (!next) throw new Error(`version ${frame.version} after ${view.version}: ${JSON.stringify(socket.frames)}`);
+      view = next;
+    }
+  }
+  return view;
+}
+
+/** Waits until the state, as of some frame received after the first `from`, matches; returns it. */
+export async function stateAfter(socket: LobbySocket, from: number, match: (f: LobbyStateFrame) => boolean = () => true) {
+  let found: LobbyStateFrame | null = null;
+  await socket.next((f) => {
+    const at = socket.frames.indexOf(f);
+    if (at < from || f.type === "pong" || f.type === "error" || f.type === "accepted") return false;
+    const view = viewOf(socket, at + 1);
+    if (!view || !match(view)) return false;
+    found = view;
+    return true;
+  });
+  return found!;
 }
 
 /** Waits for an error frame received after the first `from` frames. */
@@ -48,8 +76,8 @@ export function errorAfter(socket: LobbySocket, from: number) {
 export async function latestState(socket: LobbySocket): Promise<LobbyStateFrame> {
   const from = socket.frames.length;
   socket.send({ type: "ping" });
-  await socket.next((f) => f.type === "pong" && socket.frames.indexOf(f) >= from);
-  return socket.ofType("lobby").at(-1)!;
+  const pong = await socket.next((f) => f.type === "pong" && socket.frames.indexOf(f) >= from);
+  return viewOf(socket, socket.frames.indexOf(pong))!;
 }
 
 /** Switches "Available for chat" and waits until the lobby confirms it. */

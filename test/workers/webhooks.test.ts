@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { dispatcherFor } from "../../worker/webhooks/emit";
 import { agentOnline, call, createWorkspace, type Workspace } from "./fixtures";
+import { stateAfter } from "./lobby-helpers";
 
 const RECEIVER = "https://receiver.example/parley";
 
@@ -239,7 +240,7 @@ describe("a receiver mirroring conversations from webhooks", () => {
     const { seen } = receiver();
     const lobby = await agentOnline(ws);
     const created = (await (await api(ws, "/conversations", "POST", { contact: { name: "Mia", email: "mia@example.com" }, message: "Is my payroll done?" })).json()) as { id: string };
-    await lobby.next((f) => f.type === "lobby" && f.queue.some((q) => q.conversationId === created.id));
+    await stateAfter(lobby, 0, (s) => s.queue.some((q) => q.conversationId === created.id));
     lobby.send({ type: "accept", conversationId: created.id });
     await lobby.next((f) => f.type === "accepted" && f.conversationId === created.id);
     await api(ws, `/conversations/${created.id}/messages`, "POST", { body: "Yes, it ran on the 25th.", author: "agent" });

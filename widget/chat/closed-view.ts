@@ -4,7 +4,9 @@ import { describeWeek, timeZoneName } from "./opening-hours";
 import { define, SessionView } from "./session-view";
 import { viewStyles } from "./view-styles";
 
-/** Outside opening hours or with nobody available: says so, shows the hours, and takes a ticket. */
+const reasonMessage = { closed: "closedMessage", no_agents: "noAgentsMessage", queue_full: "queueFullMessage" } as const;
+
+/** Outside opening hours, with nobody available or the queue full: says so, shows the hours, and takes a ticket. */
 export class ClosedView extends SessionView {
   static override styles = [
     viewStyles,
@@ -55,7 +57,7 @@ export class ClosedView extends SessionView {
     return html`
       <div class="intro">
         <p class="lead" data-autofocus tabindex="-1">
-          ${t(channel.availability.reason === "no_agents" ? "noAgentsMessage" : "closedMessage")}
+          ${t(reasonMessage[channel.availability.reason ?? "closed"])}
         </p>
         ${hours
           ? html`<h3 id="hours-title">${t("openingHours")}</h3>

@@ -174,6 +174,14 @@ export class VisitorSession extends EventTarget {
       this.openThread(conversation.id);
       return {};
     } catch (err) {
+      if (err instanceof RequestError && err.code === "queue_full") {
+        // The queue filled up since the channel was loaded, whose availability may be a few seconds
+        // old: this answer is newer, so the closed view takes over with it and offers the ticket form.
+        this.draft = input;
+        this.channel = { ...channel, availability: { available: false, reason: "queue_full" } };
+        this.changed();
+        return {};
+      }
       if (err instanceof RequestError && err.code === "unavailable") {
         // Closed or nobody free since the channel was loaded: the closed view takes over.
         this.draft = input;

@@ -1,5 +1,6 @@
 import type { ConsoleChannel, LobbyClientFrame, LobbyErrorCode, LobbyServerFrame, LobbyStateFrame, QueueEntry } from "../../protocol/lobby";
 import type { AgentRef } from "../../protocol/frames";
+import { applyLobbyDelta } from "../../protocol/lobby-state";
 
 export type QueuedChat = QueueEntry & { channelId: string; channelName: string };
 
@@ -14,9 +15,14 @@ const MAX_BACKOFF_MS = 30_000;
 const PING_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 
-/** One channel's lobby socket: reconnects with backoff and jitter, and keeps the latest state frame. */
+/**
+ * One channel's lobby socket: reconnects with backoff and jitter, and keeps the state, from the
+ * whole state the lobby sends first and each change after it. A change that is not the next
+ * version means one was missed: the link asks for the whole state again and waits for it.
+ */
 class ChannelLink {
   state: LobbyStateFrame | null = null;
+  private resyncing = false;
   private ws: WebSocket | null = null;
   private attempt = 0;
   private closed = false;
@@ -41,7 +47,16 @@ class ChannelLink {
       const frame = JSON.parse(e.data) as LobbyServerFrame;
       if (frame.type === "lobby") {
         this.attempt = 0;
+        this.resyncing = false;
         this.state = frame;
+      } else if (frame.type === "queued" || frame.type === "dequeued" || frame.type === "availability") {
+        if (!this.state || this.resyncing) return;
+        const next = applyLobbyDelta(this.state, frame);
+        if (!next) {
+          this.resyncing = this.send({ type: "resync" });
+          return;
+        }
+        this.state = next;
       }
       this.onFrame(this, frame);
     });
@@ -76,6 +91,7 @@ class ChannelLink {
     const ws = this.ws;
     this.ws = null;
     this.state = null;
+    this.resyncing = false;
     this.stopHeartbeat();
     ws?.close();
     this.onDrop();
@@ -155,6 +171,10 @@ export class LobbyClient {
     switch (frame.type) {
       case "lobby":
         if (this.wanted !== null && frame.available !== this.wanted) link.send({ type: "availability", available: this.wanted });
+        return this.on.change();
+      case "queued":
+      case "dequeued":
+      case "availability":
         return this.on.change();
       case "accepted":
         return this.on.accepted(frame.conversationId, frame.agent);

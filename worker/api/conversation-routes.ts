@@ -91,7 +91,7 @@ export const conversationRoutes = [
       tag: TAG,
       body: createConversationBody,
       success: { status: 201, description: "The new conversation", schema: conversationResource },
-      errors: [400, 404],
+      errors: [400, 404, 409],
     },
     async (c, { body }) => {
       const workspaceId = c.get("workspaceId");

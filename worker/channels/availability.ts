@@ -4,8 +4,8 @@ import { lobbyFor } from "../rooms";
 import { isOpen } from "./opening-hours";
 
 /**
- * Whether a visitor can start a live chat on the channel now: not outside its opening hours, and
- * not while no agent has the console open with "Available for chat" on.
+ * Whether a visitor can start a live chat on the channel now: not outside its opening hours, not
+ * while no agent has the console open with "Available for chat" on, nor while its queue is full.
  */
 export async function channelAvailability(
   env: Env,
@@ -13,6 +13,5 @@ export async function channelAvailability(
   at = new Date(),
 ): Promise<PublicChannel["availability"]> {
   if (!isOpen(channel.config.openingHours, at)) return { available: false, reason: "closed" };
-  if ((await lobbyFor(env, channel.id).availableAgentCount()) === 0) return { available: false, reason: "no_agents" };
-  return { available: true, reason: null };
+  return lobbyFor(env, channel.id).availability();
 }

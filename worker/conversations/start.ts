@@ -24,9 +24,24 @@ export type StartInput = {
 /**
  * The one way a conversation comes to be, whether a visitor starts it in the widget, an agent in
  * the console, or an integrator through the API: its D1 row, its room, its first message, and
- * (for customers) its place in the channel's queue.
+ * (for customers) its place in the channel's queue. That place is held first, so a full queue
+ * refuses with 409 `queue_full` before anything of the conversation exists.
  */
 export async function startConversation(env: Env, input: StartInput): Promise<ConversationSummary> {
+  if (input.agent) return create(env, input, null);
+  const lobby = lobbyFor(env, input.channel.id);
+  const seat = await lobby.reserveSeat();
+  if (seat === null) throw queueFull();
+  try {
+    return await create(env, input, seat);
+  } catch (err) {
+    await lobby.releaseSeat(seat).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** `seat`: the place held in the queue, for a customer's conversation; null for a staff-initiated one. */
+async function create(env: Env, input: StartInput, seat: string | null): Promise<ConversationSummary> {
   const { channel } = input;
   const locale = input.locale ?? "en";
   const conversation = await createConversation(env.DB, {
@@ -62,17 +77,24 @@ export async function startConversation(env: Env, input: StartInput): Promise<Co
     : { type: "visitor" as const, id: null, name: conversation.contact.name };
   const posted = await room.post(author, input.message.clientId, input.message.body);
   if (!posted.ok) throw new HttpError(400, posted.code, posted.message);
-  if (!input.agent) {
-    await lobbyFor(env, channel.id).enqueue({
+  if (seat === null) return { ...conversation, status: "active" };
+  await lobbyFor(env, channel.id).enqueue(
+    {
       conversationId: conversation.id,
       subject: conversation.subject,
       contactName: conversation.contact.name,
       topic: conversation.topic,
       assignedAgentId: input.routing?.assignedAgentId ?? null,
       teamAgentIds: input.routing?.teamAgentIds ?? null,
-    });
-  }
-  return input.agent ? { ...conversation, status: "active" } : conversation;
+    },
+    seat,
+  );
+  return conversation;
+}
+
+/** The channel's queue holds `LIMITS.queuePerChannel` chats: the widget offers its ticket form instead. */
+export function queueFull(): HttpError {
+  return new HttpError(409, "queue_full", "the chat queue is full now; leave a message instead");
 }
 
 export function subjectOf(text: string): string {

@@ -7,7 +7,7 @@ import { verifyIdentity } from "../auth/identity";
 import { channelAvailability } from "../channels/availability";
 import { findChannelByKey, type Channel } from "../db/channels";
 import { listContactThreads } from "../db/conversations";
-import { startConversation, subjectOf } from "../conversations/start";
+import { queueFull, startConversation, subjectOf } from "../conversations/start";
 import { searchFaqs } from "../db/faqs";
 import { HttpError, notFound } from "../http/errors";
 import { clientAddress, clientWideNetwork, enforceLimit } from "../http/rate-limit";
@@ -109,6 +109,7 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
   checkMessageLength(channel.config, input.message.body);
   const availability = await channelAvailability(c.env, channel);
   if (!availability.available) {
+    if (availability.reason === "queue_full") throw queueFull();
     throw new HttpError(409, "unavailable", availability.reason === "closed" ? "the chat is closed now" : "no agent is available now");
   }
   await requireDeliverable(c.env, input.email);

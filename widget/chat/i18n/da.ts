@@ -29,6 +29,7 @@ export const da: Strings = {
 
   closedMessage: "Beklager, vi har lukket.",
   noAgentsMessage: "Beklager, der er ingen ledige til chat lige nu.",
+  queueFullMessage: "Beklager, alle vores medarbejdere har travlt, og chatkøen er fuld lige nu.",
   openingHours: "Åbningstider",
   openingHoursZone: "Tidszone: {zone}.",
   closedDay: "Lukket",

@@ -29,6 +29,7 @@ export const de: Strings = {
 
   closedMessage: "Leider haben wir geschlossen.",
   noAgentsMessage: "Leider ist gerade niemand für den Chat verfügbar.",
+  queueFullMessage: "Leider sind alle unsere Mitarbeitenden beschäftigt und die Chat-Warteschlange ist gerade voll.",
   openingHours: "Öffnungszeiten",
   openingHoursZone: "Zeitzone: {zone}.",
   closedDay: "Geschlossen",

@@ -33,6 +33,7 @@ export const en = {
 
   closedMessage: "Sorry, we're closed.",
   noAgentsMessage: "Sorry, nobody is available to chat right now.",
+  queueFullMessage: "Sorry, all our agents are busy and the chat queue is full right now.",
   openingHours: "Opening hours",
   openingHoursZone: "Time zone: {zone}.",
   closedDay: "Closed",

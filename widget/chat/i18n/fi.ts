@@ -29,6 +29,7 @@ export const fi: Strings = {
 
   closedMessage: "Valitettavasti olemme suljettu.",
   noAgentsMessage: "Valitettavasti kukaan ei ole juuri nyt tavoitettavissa chatissa.",
+  queueFullMessage: "Valitettavasti kaikki asiakaspalvelijamme ovat varattuja ja chat-jono on juuri nyt täynnä.",
   openingHours: "Aukioloajat",
   openingHoursZone: "Aikavyöhyke: {zone}.",
   closedDay: "Suljettu",

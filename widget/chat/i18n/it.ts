@@ -29,6 +29,7 @@ export const it: Strings = {
 
   closedMessage: "Siamo spiacenti, siamo chiusi.",
   noAgentsMessage: "Siamo spiacenti, al momento nessuno è disponibile in chat.",
+  queueFullMessage: "Siamo spiacenti, tutti i nostri operatori sono occupati e la coda della chat è piena in questo momento.",
   openingHours: "Orari di apertura",
   openingHoursZone: "Fuso orario: {zone}.",
   closedDay: "Chiuso",

@@ -29,6 +29,7 @@ export const nl: Strings = {
 
   closedMessage: "Sorry, we zijn gesloten.",
   noAgentsMessage: "Sorry, er is op dit moment niemand beschikbaar om te chatten.",
+  queueFullMessage: "Sorry, al onze medewerkers zijn bezet en de chatwachtrij is op dit moment vol.",
   openingHours: "Openingstijden",
   openingHoursZone: "Tijdzone: {zone}.",
   closedDay: "Gesloten",

@@ -29,6 +29,7 @@ export const no: Strings = {
 
   closedMessage: "Beklager, vi har stengt.",
   noAgentsMessage: "Beklager, ingen er tilgjengelig for chat akkurat nå.",
+  queueFullMessage: "Beklager, alle våre medarbeidere er opptatt, og chatkøen er full akkurat nå.",
   openingHours: "Åpningstider",
   openingHoursZone: "Tidssone: {zone}.",
   closedDay: "Stengt",

@@ -29,6 +29,7 @@ export const sv: Strings = {
 
   closedMessage: "Tyvärr har vi stängt.",
   noAgentsMessage: "Tyvärr är ingen tillgänglig för chatt just nu.",
+  queueFullMessage: "Tyvärr är alla våra medarbetare upptagna och chattkön är full just nu.",
   openingHours: "Öppettider",
   openingHoursZone: "Tidszon: {zone}.",
   closedDay: "Stängt",
