@@ -129,9 +129,13 @@ export class AgentDriver {
 
   /** Waits until a conversation of the visitor named `contactName` (and matching `also`) waits in the queue. */
   async waitInQueue(lobby: LobbySocket, contactName: string, also: (entry: QueueEntry) => boolean = () => true): Promise<QueueEntry> {
-    const match = (q: QueueEntry) => q.contactName === contactName && also(q);
-    const frame = await lobby.waitFor((f) => f.type === 'lobby' && f.queue.some(match), `${contactName} in the queue`);
-    return (frame as Extract<LobbyServerFrame, { type: 'lobby' }>).queue.find(match)!;
+    const match = (q: QueueEntry | null): q is QueueEntry => q !== null && q.contactName === contactName && also(q);
+    // The lobby sends its whole state on connect, then each new waiting chat as one `queued` delta.
+    const frame = await lobby.waitFor(
+      (f) => (f.type === 'lobby' && f.queue.some(match)) || (f.type === 'queued' && match(f.entry)),
+      `${contactName} in the queue`,
+    );
+    return frame.type === 'queued' ? frame.entry! : (frame as Extract<LobbyServerFrame, { type: 'lobby' }>).queue.find(match)!;
   }
 
   async accept(lobby: LobbySocket, conversationId: string): Promise<void> {
