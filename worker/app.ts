@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
+import { bodyLimits } from "./http/body-limits";
 import { errorResponse } from "./http/errors";
+import { securityHeaders } from "./http/security-headers";
 import { apiV1Routes } from "./routes/api-v1";
 import { attachmentRoutes } from "./routes/attachments";
 import { hookRoutes } from "./routes/hooks";
@@ -11,6 +13,9 @@ import { pageRoutes } from "./routes/pages";
 import { widgetRoutes } from "./routes/widget";
 
 export const app = new Hono<AppEnv>();
+
+app.use("*", securityHeaders);
+app.use("*", bodyLimits);
 
 app.route("/api/widget", widgetRoutes);
 app.route("/api/console", consoleRoutes);

@@ -4,17 +4,6 @@ import type { AppEnv } from "../app-env";
 /** HTML pages and the front-end bundles, served from the static assets with the right headers. */
 export const pageRoutes = new Hono<AppEnv>();
 
-const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join("; ");
-
 function asset(env: AppEnv["Bindings"], request: Request, path: string) {
   return env.ASSETS.fetch(new Request(new URL(path, request.url), { headers: request.headers }));
 }
@@ -25,14 +14,8 @@ pageRoutes.get("/", async (c) => {
   return asset(c.env, c.req.raw, "/index.html");
 });
 
-pageRoutes.get("/console", async (c) => {
-  const res = await asset(c.env, c.req.raw, "/console.html");
-  const headers = new Headers(res.headers);
-  headers.set("Content-Security-Policy", CONSOLE_CSP);
-  headers.set("X-Content-Type-Options", "nosniff");
-  headers.set("Referrer-Policy", "same-origin");
-  return new Response(res.body, { status: res.status, headers });
-});
+// Its Content-Security-Policy and the other security headers come from worker/http/security-headers.ts.
+pageRoutes.get("/console", (c) => asset(c.env, c.req.raw, "/console.html"));
 
 // Site owners load the widget as a module script from their own origin, which needs CORS.
 pageRoutes.get("/widget*", async (c) => {

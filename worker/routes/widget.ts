@@ -4,7 +4,7 @@ import type { PublicChannel } from "../../protocol/channel";
 import type { AppEnv } from "../app-env";
 import { dueForRefresh, signConversationToken } from "../auth/conversation-token";
 import { verifyIdentity } from "../auth/identity";
-import { channelAvailability } from "../channels/availability";
+import { channelAvailability, publicChannelAvailability } from "../channels/availability";
 import { findChannelByKey, type Channel } from "../db/channels";
 import { listContactThreads } from "../db/conversations";
 import { queueFull, startConversation, subjectOf } from "../conversations/start";
@@ -52,9 +52,11 @@ widgetRoutes.options("/conversations/:id/*", async (c) => {
 });
 
 widgetRoutes.get("/channels/:key", async (c) => {
+  // Before the lookup, so a flood of made-up keys is refused as cheaply as one of real ones.
+  await enforceLimit(c.env, "channelConfig", clientAddress(c.req.raw.headers));
   const channel = await channelForVisitor(c, c.req.param("key"));
   const { config } = channel;
-  const availability = await channelAvailability(c.env, channel);
+  const { availability, freshForSeconds } = await publicChannelAvailability(c.env, channel);
   const body: PublicChannel = {
     key: channel.key,
     name: channel.name,
@@ -70,7 +72,9 @@ widgetRoutes.get("/channels/:key", async (c) => {
     openingHours: config.openingHours,
     availability,
   };
-  c.header("Cache-Control", "no-store");
+  // No staler than the availability in it; the answer differs per page origin (CORS).
+  c.header("Cache-Control", `max-age=${freshForSeconds}`);
+  c.header("Vary", "Origin");
   return c.json({ channel: body });
 });
 
