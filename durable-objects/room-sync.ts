@@ -6,6 +6,7 @@ import { queueEmail } from "../worker/email/outbox";
 import { conversationThread } from "../worker/email/threading";
 import { transcriptEmailData } from "../worker/email/transcript-email";
 import type { Env } from "../worker/env";
+import { observedAnything, observeMessages, recordMessageFacts, recordOutcomeFacts, recordSurveySent } from "../worker/reports/facts-store";
 import type { RoomIdentity } from "./room-init";
 import { emitRoomEvents, type RoomEventCursor } from "./room-events";
 import type { OutboxItem, RoomOutbox } from "./room-outbox";
@@ -88,6 +89,8 @@ async function copyAndDeliver(sync: SyncContext): Promise<void> {
   while (batch.length > 0) {
     await writeHistory(env.DB, workspaceId, conversationId, batch);
     await emailNewMessages(env, workspaceId, conversationId, batch);
+    const seen = observeMessages(batch);
+    if (observedAnything(seen)) await recordMessageFacts(env.DB, identity, seen, store.countSystem("reopened"));
     const last = batch.at(-1)!.seq;
     progress.messagesCopied(last);
     batch = store.messagesAfter(last, HISTORY_BATCH);
@@ -96,6 +99,7 @@ async function copyAndDeliver(sync: SyncContext): Promise<void> {
   const outcome = store.unsyncedOutcome();
   if (outcome) {
     await writeConversationOutcome(env.DB, workspaceId, conversationId, outcome.outcome);
+    await recordOutcomeFacts(env.DB, identity, outcome.outcome);
     progress.outcomeCopied(outcome.version);
   }
 
@@ -151,10 +155,11 @@ async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item:
         data: await transcriptEmailData(conversationId, facts.subject, item.uptoSeq, (since, limit) => store.messagesAfter(since, limit)),
       });
     case "survey":
-      return queueEmail(env, await envelope(item.idempotencyKey), {
+      await queueEmail(env, await envelope(item.idempotencyKey), {
         template: "survey",
         data: { conversationId, subject: facts.subject, contactName: contact.name },
       });
+      return recordSurveySent(env.DB, identity, Date.now());
     case "reply_email": {
       // The newest lines up to the email's last one: a long burst keeps its end, a short one some context.
       const from = Math.max(0, item.afterSeq - REPLY_CONTEXT_LINES, item.uptoSeq - REPLY_MAX_LINES);

@@ -1,7 +1,8 @@
 import { conversationRoutes } from "./conversation-routes";
 import { directoryRoutes } from "./directory-routes";
+import { reportRoutes } from "./report-routes";
 import { visitorTokenRoutes } from "./visitor-token-routes";
 import { webhookRoutes } from "./webhook-routes";
 
 /** Every /api/v1 endpoint, in the order the reference lists them. */
-export const apiRoutes = [...conversationRoutes, ...visitorTokenRoutes, ...directoryRoutes, ...webhookRoutes];
+export const apiRoutes = [...conversationRoutes, ...visitorTokenRoutes, ...directoryRoutes, ...webhookRoutes, ...reportRoutes];
