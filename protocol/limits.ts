@@ -87,6 +87,8 @@ export const LIMITS = {
     inboundEmailConversation: { burst: 20, perSecond: perHour(20) },
     /** Emailed replies from one sender address, across every conversation. */
     inboundEmailSender: { burst: 30, perSecond: perHour(30) },
+    /** Report reads and CSV exports per agent or workspace key: each reads a range of facts, not one row. */
+    reports: { burst: 30, perSecond: perMinute(30) },
   },
   /** Request bodies in bytes, per route family; a declared length over it is refused unread. */
   body: {
@@ -124,6 +126,8 @@ export const LIMITS = {
    * both counts. Far under D1's 2 MB row, so an ended event or a transcript email always fits.
    */
   transcriptPayload: { messages: 200, bytes: 256 * 1024 },
+  /** A report covers at most `maxDays` local days; a conversations CSV answers `csvPageRows` rows a request. */
+  reports: { maxDays: 400, csvPageRows: 10_000 },
   /** Lines of the console's request note; the whole transcript is streamed on demand. */
   requestNoteLines: 200,
   /** What the minutely cron keeps (worker/maintenance/prune.ts). */
@@ -150,4 +154,18 @@ export const LIMITS = {
    * crashed or hung) takes the key over instead of waiting for an answer that will never come.
    */
   idempotencyLeaseMs: 60_000,
+  /** The agent's daily tools: saved replies, labels and bulk actions (docs/limits.md, "Daily tools"). */
+  cannedResponses: {
+    /** Shared ones per workspace, and personal ones per agent: the `/` list is read whole by the console. */
+    perWorkspace: 500,
+    perAgent: 200,
+    /** Locales besides the default body: one per language the widget speaks. */
+    variants: 8,
+  },
+  labels: { perWorkspace: 100, perConversation: 20 },
+  /**
+   * Conversations one bulk action touches: each costs a few D1 writes and maybe a room call, and one
+   * request must stay well inside a Worker's subrequest budget (1000).
+   */
+  bulkConversations: 100,
 } as const satisfies Record<string, unknown>;
