@@ -36,7 +36,15 @@ try {
       entryNames: "[name]",
       chunkNames: "widget-[name]-[hash]",
     }),
-    build({ ...common, entryPoints: { console: "widget/console/main.ts" } }),
+    // The console splits too: Reports and its charting library are a chunk of their own, loaded when opened.
+    build({
+      ...common,
+      entryPoints: { console: "widget/console/main.ts" },
+      splitting: true,
+      entryNames: "[name]",
+      chunkNames: "console-[name]-[hash]",
+      loader: { ".css": "text" },
+    }),
   ]);
   cpSync("widget/pages", staging, { recursive: true });
 

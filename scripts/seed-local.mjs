@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../worker/auth/password.ts";
 import { sha256Hex } from "../worker/auth/encoding.ts";
+import { HISTORY_DAYS, historySql } from "./seed-history.mjs";
 
 const args = process.argv.slice(2);
 const persistIndex = args.indexOf("--persist-to");
@@ -56,11 +57,14 @@ INSERT INTO agents (workspace_id, id, email, name, role, password_hash, created_
   ON CONFLICT DO NOTHING;
 INSERT INTO api_keys (key_hash, workspace_id, id, name, created_at)
   VALUES (${q(await sha256Hex("demo-api-key"))}, 'ws_demo', 'key_demo', 'Demo key', ${now}) ON CONFLICT DO NOTHING;
-`;
+UPDATE workspaces SET time_zone = 'Europe/Helsinki' WHERE id = 'ws_demo' AND time_zone IS NULL;
+${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}`;
 
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/seed.sql", sql);
 execFileSync("wrangler", ["d1", "execute", "DB", "--local", ...persistArgs, "--file", ".wrangler/seed.sql"], {
   stdio: ["ignore", "ignore", "inherit"],
 });
-console.log("seeded demo workspace: channels demo and demo-closed, agent demo@parley.test / parley-demo, API key demo-api-key");
+console.log(
+  `seeded demo workspace: channels demo and demo-closed, agent demo@parley.test / parley-demo, API key demo-api-key, ${HISTORY_DAYS} days of history for Reports`,
+);

@@ -26,8 +26,8 @@ const NOTICE_MS = 10_000;
 /** Polled while the console is open; it is also how the server knows the agent is not away. */
 const NOTIFICATIONS_MS = 10_000;
 
-type View = "inbox" | "accounts" | "notifications" | "admin";
-const VIEWS: View[] = ["inbox", "accounts", "notifications", "admin"];
+type View = "inbox" | "accounts" | "notifications" | "reports" | "admin";
+const VIEWS: View[] = ["inbox", "accounts", "notifications", "reports", "admin"];
 
 /** Where the console is, in the address bar: `#view=inbox&c=<conversation>`. */
 function readLocation(): { view: View; conversation: string } {
@@ -326,7 +326,7 @@ export class ConsoleApp extends LitElement {
       <ul>
         ${item("inbox", "Inbox")} ${item("accounts", "Accounts")}
         ${item("notifications", "Notifications", this.unseen > 0 ? html`<span class="badge alert" aria-label="${this.unseen} new">${this.unseen}</span>` : nothing)}
-        ${agent.role === "admin" ? item("admin", "Administration") : nothing}
+        ${item("reports", "Reports")} ${agent.role === "admin" ? item("admin", "Administration") : nothing}
       </ul>
     </nav>`;
   }
@@ -341,6 +341,10 @@ export class ConsoleApp extends LitElement {
           @select-conversation=${(e: CustomEvent<string>) => this.go("inbox", e.detail)}
           @sign-in-alert=${this.signInAlertOpened}
         ></parley-notifications>`;
+      case "reports":
+        // Its own chunk with the charting library: nothing of it loads until Reports is opened.
+        void import("./reports/reports-page");
+        return html`<parley-reports .agent=${agent} .channels=${this.channels} .agents=${this.agents}></parley-reports>`;
       case "admin":
         if (agent.role === "admin") return html`<parley-admin .agent=${agent}></parley-admin>`;
     }

@@ -98,7 +98,7 @@ export async function buildReport(db: D1Database, scope: ReportScope, group: Rep
     q(
       `SELECT f.conversation_id, c.subject, f.satisfied, f.rating, f.comment, f.ended_at FROM conversation_facts f
        JOIN conversations c ON c.workspace_id = f.workspace_id AND c.id = f.conversation_id
-       WHERE ${where.sql} AND f.comment IS NOT NULL AND f.deleted_at IS NULL ORDER BY f.ended_at DESC, f.conversation_id LIMIT 50`,
+       WHERE ${where.sql} AND f.comment IS NOT NULL AND f.deleted_at IS NULL ORDER BY f.ended_at DESC, f.conversation_id LIMIT 20`,
       ...where.params,
     ),
   ];
