@@ -44,7 +44,7 @@ export class ConsoleApp extends LitElement {
       .shell { display: grid; grid-template-rows: auto 1fr; height: 100vh; }
       .top { display: flex; align-items: center; gap: 14px; padding: 8px 16px; background: #1d2330; color: #fff; flex-wrap: wrap; }
       .brand { font-size: 16px; font-weight: 700; margin: 0; }
-      nav ul { display: flex; gap: 2px; list-style: none; margin: 0; padding: 0; }
+      nav ul { display: flex; flex-wrap: wrap; gap: 2px; list-style: none; margin: 0; padding: 0; }
       nav a { display: inline-flex; gap: 6px; align-items: center; color: #c9cfdd; text-decoration: none; padding: 6px 10px; border-radius: 7px; font-weight: 600; }
       nav a:hover { color: #fff; background: #2b3344; }
       nav a[aria-current="page"] { color: #fff; background: #34405a; }

@@ -31,7 +31,8 @@ export class HeatMap extends LitElement {
     const counts = new Map(this.cells.map((c) => [`${c.weekday}:${c.hour}`, c.conversations]));
     const most = Math.max(1, ...this.cells.map((c) => c.conversations));
     const hours = [...Array(24).keys()];
-    return html`<figure>
+    // Focusable, so that a keyboard can scroll it on a phone, where its 24 columns overflow.
+    return html`<figure tabindex="0" aria-labelledby="heat-title">
       <figcaption id="heat-title">Conversations by weekday and hour</figcaption>
       <table aria-labelledby="heat-title">
         <thead><tr><td></td>${hours.map((h) => html`<th scope="col" abbr="${h}:00">${h}</th>`)}</tr></thead>

@@ -23,6 +23,9 @@ export class ReportChart extends LitElement {
       th, td { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eceef3; }
       th:first-child, td:first-child { text-align: left; }
       summary { cursor: pointer; color: #2f5bea; font-size: 13px; margin-top: 6px; }
+      /* The legend names the colours only (the table has the values) and wraps on a phone. */
+      .u-legend { white-space: normal; font-size: 13px; }
+      .u-legend tr { display: inline-block; }
     `,
   ];
   static override properties = {
@@ -79,7 +82,7 @@ export class ReportChart extends LitElement {
     this.plot = new uPlot(
       {
         ...this.size(),
-        legend: { show: true },
+        legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false } },
         axes: [

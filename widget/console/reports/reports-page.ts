@@ -30,6 +30,8 @@ export class ReportsPage extends LitElement {
     css`
       :host { display: block; height: 100%; overflow-y: auto; background: #f5f6fa; }
       .page { max-width: 1240px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
+      /* Grid items may shrink below their content (the heat map's 24 columns scroll inside their card instead). */
+      .page > *, .charts > * { min-width: 0; }
       h1 { font-size: 20px; margin: 0; }
       h2 { font-size: 15px; margin: 0 0 8px; }
       form { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
@@ -185,7 +187,7 @@ export class ReportsPage extends LitElement {
 
   private renderDetails(r: ReportResponse) {
     return html`<div class="charts">
-      <section class="card" aria-labelledby="agents-title">
+      <section class="card" tabindex="0" aria-labelledby="agents-title">
         <h2 id="agents-title">Agents</h2>
         <table class="list">
           <thead><tr><th scope="col">Agent</th><th scope="col">Handled</th><th scope="col">Most at once</th><th scope="col">First response</th><th scope="col">Rating</th></tr></thead>
