@@ -32,6 +32,8 @@ export const stringOverrides = z.partialRecord(locale, z.record(z.string(), z.st
 
 /** Everything a channel can be set to; every field has a default, so `{}` is a working channel. */
 export const channelConfig = z.object({
+  /** The channel's switch: off, the widget shows nothing and no new chat or ticket starts on it. */
+  enabled: z.boolean().default(true),
   topics: z.array(z.string().min(1).max(80)).max(30).default([]),
   preChatFields: z.array(preChatField).max(10).default([]),
   faqSuggestions: z.boolean().default(false),
@@ -78,6 +80,8 @@ export const unavailableReason = z.enum(["closed", "no_agents", "queue_full"]);
 export const publicChannel = z.object({
   key: z.string(),
   name: z.string(),
+  /** Off: the widget renders nothing. */
+  enabled: z.boolean(),
   topics: z.array(z.string()),
   preChatFields: z.array(preChatField),
   faqSuggestions: z.boolean(),

@@ -24,6 +24,7 @@ export class ParleyChat extends LitElement {
     unread: { state: true },
     session: { state: true },
     panelDefined: { state: true },
+    switchedOff: { state: true },
   };
 
   declare channel: string;
@@ -37,6 +38,8 @@ export class ParleyChat extends LitElement {
   declare unread: number;
   declare session: VisitorSession | null;
   declare panelDefined: boolean;
+  /** The channel's switch is off: nothing is rendered. */
+  declare switchedOff: boolean;
 
   /** Bumped whenever the session is replaced, so a late import for an old one is dropped. */
   private generation = 0;
@@ -54,6 +57,7 @@ export class ParleyChat extends LitElement {
     this.unread = 0;
     this.session = null;
     this.panelDefined = false;
+    this.switchedOff = false;
   }
 
   open(): void {
@@ -82,6 +86,7 @@ export class ParleyChat extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const identityKeys = ["channel", "locale", "topic", "userId", "userEmail", "userName", "userHash"] as const;
     if (!identityKeys.some((k) => changed.has(k)) || !this.isConnected) return;
+    if (changed.has("channel")) void this.checkSwitch(this.channel);
     this.dropSession();
     if (this.channel && (this.isOpen || this.hasConversation())) void this.ensureSession();
   }
@@ -160,7 +165,24 @@ export class ParleyChat extends LitElement {
     return this.session?.channel?.strings[this.localeCode]?.[key] ?? launcherStrings[this.localeCode][key];
   }
 
+  /**
+   * Asks the channel whether it is switched on. The launcher shows meanwhile (most channels are on,
+   * and it must not wait for a round trip); any failure leaves it shown, as the chat decides later.
+   */
+  private async checkSwitch(key: string): Promise<void> {
+    this.switchedOff = false;
+    if (!key) return;
+    try {
+      const res = await fetch(`${new URL(import.meta.url).origin}/api/widget/channels/${encodeURIComponent(key)}`);
+      const body = (await res.json()) as { channel?: { enabled?: boolean } };
+      if (key === this.channel) this.switchedOff = body.channel?.enabled === false;
+    } catch {
+      // Offline or refused: nothing to learn about the switch.
+    }
+  }
+
   override render() {
+    if (this.switchedOff) return nothing;
     const unreadText = this.unread ? fill(launcherStrings[this.localeCode].unread, { count: this.unread }) : "";
     return html`
       <div class="root">

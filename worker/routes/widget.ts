@@ -5,6 +5,7 @@ import type { AppEnv } from "../app-env";
 import { dueForRefresh, signConversationToken } from "../auth/conversation-token";
 import { verifyIdentity } from "../auth/identity";
 import { channelAvailability, publicChannelAvailability } from "../channels/availability";
+import { requireSwitchedOn } from "../channels/channel-switch";
 import { findChannelByKey, type Channel } from "../db/channels";
 import { listContactThreads } from "../db/conversations";
 import { queueFull, startConversation, subjectOf } from "../conversations/start";
@@ -60,6 +61,7 @@ widgetRoutes.get("/channels/:key", async (c) => {
   const body: PublicChannel = {
     key: channel.key,
     name: channel.name,
+    enabled: config.enabled,
     topics: config.topics,
     preChatFields: config.preChatFields,
     faqSuggestions: config.faqSuggestions,
@@ -108,6 +110,7 @@ async function limitStarts(env: AppEnv["Bindings"], headers: Headers): Promise<v
 
 widgetRoutes.post("/channels/:key/conversations", async (c) => {
   const channel = await channelForVisitor(c, c.req.param("key"));
+  requireSwitchedOn(channel);
   const input = await parseBody(c, startConversationRequest);
   const prechat = checkPreChat(channel.config, input);
   checkMessageLength(channel.config, input.message.body);
@@ -134,6 +137,7 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
 
 widgetRoutes.post("/channels/:key/tickets", async (c) => {
   const channel = await channelForVisitor(c, c.req.param("key"));
+  requireSwitchedOn(channel);
   if (!takesMessages(channel.config, await channelAvailability(c.env, channel))) {
     throw new HttpError(403, "tickets_disabled", "this channel does not take tickets now");
   }

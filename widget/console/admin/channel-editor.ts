@@ -212,6 +212,7 @@ export class ChannelEditor extends LitElement {
             <textarea rows="4" .value=${d.topicsText} @input=${(e: Event) => this.set("topicsText", text(e))}></textarea>
           </label>
           <div class="checks">
+            ${this.check("Chat switched on", d.config.enabled, (v) => this.setConfig("enabled", v), "off: the widget shows nothing on any page and no new chat starts on this channel")}
             ${this.check("FAQ suggestions", d.config.faqSuggestions, (v) => this.setConfig("faqSuggestions", v), "matching FAQs are shown before a chat starts")}
             ${this.check("Ticket submission", d.config.ticketSubmission, (v) => this.setConfig("ticketSubmission", v), "when closed or nobody is available, visitors leave a question")}
             ${this.check("Transcript email", d.config.transcriptEmail, (v) => this.setConfig("transcriptEmail", v), "the visitor gets the transcript when the chat ends")}
