@@ -3,6 +3,8 @@ import { conversationSummary, email, personName, subject } from "./api";
 import { locale } from "./channel";
 import { PAGE_SIZES } from "./console-limits";
 import { agentRef, attachmentSchema, clientId, messageBody } from "./frames";
+import { label } from "./labels";
+import { LIMITS } from "./limits";
 
 /**
  * The agent console's HTTP contract beyond sign-in: the inbox, thread operations, accounts and
@@ -36,6 +38,12 @@ export const consoleInboxQuery = z.object({
     .optional()
     .transform((s) => s || undefined),
   accountId: id.optional(),
+  /** Comma-separated label ids: threads with every one of them. */
+  labels: z
+    .string()
+    .optional()
+    .transform((s) => (s ? [...new Set(s.split(","))] : []))
+    .pipe(z.array(id).max(LIMITS.labels.perConversation, `at most ${LIMITS.labels.perConversation} labels`)),
   limit: z.coerce
     .number()
     .int()
@@ -55,6 +63,7 @@ export const inboxConversation = conversationSummary.extend({
   unread: z.number().int().min(0),
   /** Who is responsible: the agent who accepted it, or who it was assigned to. */
   responsibleAgent: agentRef.nullable(),
+  labels: z.array(label),
   contact: z.object({
     id: z.string(),
     name: z.string(),
@@ -98,6 +107,11 @@ export const agentStartRequest = z.object({
   attention: attention.default("attentive"),
   /** Defaults to the agent who starts it. */
   responsibleAgentId: id.optional(),
+  /** "Notify administrators" as the thread starts, with an optional note for them. */
+  notifyAdmins: z
+    .object({ note: z.string().trim().max(1000, "note is at most 1000 characters").default("") })
+    .strict()
+    .optional(),
 });
 
 /** "Email the transcript": to the conversation's contact unless another address is given. */

@@ -154,4 +154,20 @@ export const LIMITS = {
    * crashed or hung) takes the key over instead of waiting for an answer that will never come.
    */
   idempotencyLeaseMs: 60_000,
+  /** The agent's daily tools: saved replies, labels and bulk actions (docs/limits.md, "Daily tools"). */
+  cannedResponses: {
+    /** Shared ones per workspace, and personal ones per agent: the `/` list is read whole by the console. */
+    perWorkspace: 500,
+    perAgent: 200,
+    /** Locales besides the default body: one per language the widget speaks. */
+    variants: 8,
+    /** FAQs the `/` list shows beside them: typing narrows it, so a screenful is enough. */
+    faqsInList: 50,
+  },
+  labels: { perWorkspace: 100, perConversation: 20 },
+  /**
+   * Conversations one bulk action touches: each costs a few D1 writes and maybe a room call, and one
+   * request must stay well inside a Worker's subrequest budget (1000).
+   */
+  bulkConversations: 100,
 } as const satisfies Record<string, unknown>;

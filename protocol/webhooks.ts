@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conversationSummary, ticketSchema } from "./api";
-import { endReason, feedbackSchema, messageSchema } from "./frames";
+import { feedbackSchema, messageSchema, endReason } from "./frames";
+import { label } from "./labels";
 
 export const webhookEventType = z.enum([
   "conversation.created",
@@ -12,6 +13,8 @@ export const webhookEventType = z.enum([
   "ticket.created",
   "conversation.archived",
   "conversation.deleted",
+  "conversation.labeled",
+  "conversation.unlabeled",
 ]);
 
 const conversationRef = z.object({ id: z.string() });
@@ -43,6 +46,8 @@ export const webhookEventData = {
   }),
   "conversation.archived": z.object({ conversation: conversationRef }),
   "conversation.deleted": z.object({ conversation: conversationRef }),
+  "conversation.labeled": z.object({ conversation: conversationRef, label }),
+  "conversation.unlabeled": z.object({ conversation: conversationRef, label }),
 } satisfies Record<z.infer<typeof webhookEventType>, z.ZodType>;
 
 /** The JSON body of every delivery. `id` is also the Parley-Delivery header, the same on every retry. */

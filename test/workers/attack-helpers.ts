@@ -108,6 +108,10 @@ const WORKSPACE_TABLES = [
   "webhook_deliveries",
   "inbound_hooks",
   "inbound_deliveries",
+  "labels",
+  "conversation_labels",
+  "canned_responses",
+  "conversation_facts",
 ] as const;
 
 export type WorkspaceState = {
@@ -257,6 +261,18 @@ export async function buildVictim() {
     .bind(ws.workspaceId, deliveryId, webhook.id, Date.now(), Date.now())
     .run();
   const hook = await json<{ id: string; secret: string }>(send("POST", "/api/v1/inbound-hooks", api, { name: "CRM" }), 201);
+  const { label } = await json<{ label: { id: string } }>(send("POST", "/api/console/labels", asAgent, { name: "Victim label", color: "#aa3300" }), 201);
+  await json(send("POST", `/api/console/conversations/${a.conversation.id}/labels`, asAgent, { labelId: label.id }), 200);
+  const { cannedResponse } = await json<{ cannedResponse: { id: string } }>(
+    send("POST", "/api/console/canned-responses", asAgent, { shortcut: "victim", title: "Victim's reply", body: "Victim's saved words", scope: "shared" }),
+    201,
+  );
+  const apiCanned = await json<{ cannedResponse: { id: string } }>(
+    send("POST", "/api/v1/canned-responses", api, { shortcut: "victim-api", title: "Victim's API reply", body: "Victim's saved words" }),
+    201,
+  );
+  // A third chat for bulk actions: an outsider's bulk request names it, and the answer may echo the id it was sent.
+  const bulkTarget = await visitorChat(ws, VICTIM_ORIGIN, "C's question");
   await json(send("PUT", "/api/v1/accounts/acct-ext-1", api, { name: "External account" }), 200);
   await json(send("PUT", "/api/v1/contacts/cust-ext-1", api, { name: "External contact", email: "ext@example.com" }), 200);
   return {
@@ -277,6 +293,10 @@ export async function buildVictim() {
     webhookId: webhook.id,
     deliveryId,
     hook,
+    labelId: label.id,
+    cannedResponseId: cannedResponse.id,
+    apiCannedResponseId: apiCanned.cannedResponse.id,
+    bulkTargetId: bulkTarget.conversation.id,
     userHash: await identityHash(USER_ID),
   };
 }

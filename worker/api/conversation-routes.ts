@@ -16,6 +16,7 @@ import { startConversation, subjectOf } from "../conversations/start";
 import { teamMemberIds } from "../db/admin-teams";
 import { getAgent } from "../db/agents";
 import { decodeCursor, findFirstChannelId, getConversationResource, listConversationResources } from "../db/api-resources";
+import { requireSwitchedOn } from "../channels/channel-switch";
 import { findChannel } from "../db/channels";
 import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
 import { HttpError, notFound } from "../http/errors";
@@ -91,13 +92,14 @@ export const conversationRoutes = [
       tag: TAG,
       body: createConversationBody,
       success: { status: 201, description: "The new conversation", schema: conversationResource },
-      errors: [400, 404, 409],
+      errors: [400, 403, 404, 409],
     },
     async (c, { body }) => {
       const workspaceId = c.get("workspaceId");
       const channelId = await findFirstChannelId(c.env.DB, workspaceId, body.channel);
       const channel = channelId ? await findChannel(c.env.DB, workspaceId, channelId) : null;
       if (!channel) throw new HttpError(400, "invalid_request", body.channel ? "channel: no such channel" : "channel: this workspace has no channel yet");
+      requireSwitchedOn(channel);
       checkMessageLength(channel.config, body.message, "message");
       const agent = body.initiatedBy === "agent" && body.agentId ? await agentOr400(c, body.agentId) : undefined;
       if (body.assignedAgentId) await agentOr400(c, body.assignedAgentId);

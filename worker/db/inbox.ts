@@ -3,6 +3,7 @@ import type { ConsoleInboxQuery, ConversationDetail, InboxConversation } from ".
 import { attention } from "../../protocol/console";
 import { locale } from "../../protocol/channel";
 import { conversationStatus } from "../../protocol/frames";
+import { label } from "../../protocol/labels";
 import { LIMITS } from "../../protocol/limits";
 import { ftsQuery } from "./fts-query";
 
@@ -28,6 +29,7 @@ const inboxRow = z.object({
   agent_id: z.string().nullable(),
   agent_name: z.string().nullable(),
   unread: z.number(),
+  labels: z.string().transform((s) => z.array(label).parse(JSON.parse(s))),
 });
 
 /**
@@ -47,7 +49,10 @@ const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.a
   c.agent_id, ag.name AS agent_name,
   (SELECT COUNT(*) FROM messages m
     WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND m.seq > COALESCE(r.read_seq, 0)
-      AND m.author_type != 'system' AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id)) AS unread
+      AND m.author_type != 'system' AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id)) AS unread,
+  (SELECT json_group_array(json_object('id', l.id, 'name', l.name, 'color', l.color)) FROM (
+    SELECT l.id, l.name, l.color FROM conversation_labels cl CROSS JOIN labels l ON l.workspace_id = cl.workspace_id AND l.id = cl.label_id
+    WHERE cl.workspace_id = c.workspace_id AND cl.conversation_id = c.id ORDER BY l.name COLLATE NOCASE) l) AS labels
   FROM (SELECT ? AS agent_id) r0
   JOIN conversations c
   JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
@@ -78,6 +83,7 @@ function toInboxConversation(row: unknown): InboxConversation {
     lastAuthorName: r.last_author_type === "visitor" ? customerLabel(r) : r.last_author_name,
     activityAt: r.activity_at,
     unread: r.unread,
+    labels: r.labels,
     responsibleAgent: r.agent_id ? { id: r.agent_id, name: r.agent_name ?? "" } : null,
     contact: {
       id: r.contact_id,
@@ -112,6 +118,11 @@ export async function listInboxPage(
     where.push("ct.account_id = ?");
     params.push(query.accountId);
   }
+  // Every chosen label, like the other filters: each one narrows the list.
+  for (const labelId of query.labels) {
+    where.push("EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.workspace_id = c.workspace_id AND cl.conversation_id = c.id AND cl.label_id = ?)");
+    params.push(labelId);
+  }
   if (query.cursor) {
     where.push("(c.activity_at < ? OR (c.activity_at = ? AND c.id < ?))");
     params.push(query.cursor.activityAt, query.cursor.activityAt, query.cursor.id);
@@ -125,8 +136,11 @@ export async function listInboxPage(
       SELECT conversation_id FROM conversations_fts WHERE conversations_fts MATCH ? AND workspace_id = ?
       UNION SELECT conversation_id FROM messages_fts WHERE messages_fts MATCH ? AND workspace_id = ?
       UNION SELECT c2.id FROM contacts_fts CROSS JOIN conversations c2 ON c2.workspace_id = ? AND c2.contact_id = contacts_fts.contact_id
-        WHERE contacts_fts MATCH ? AND contacts_fts.workspace_id = ?)`);
-    params.push(match, workspaceId, match, workspaceId, workspaceId, match, workspaceId);
+        WHERE contacts_fts MATCH ? AND contacts_fts.workspace_id = ?
+      UNION SELECT cl.conversation_id FROM labels l CROSS JOIN conversation_labels cl ON cl.workspace_id = l.workspace_id AND cl.label_id = l.id
+        WHERE l.workspace_id = ? AND l.name >= ? COLLATE NOCASE AND l.name < ? COLLATE NOCASE)`);
+    // Labels whose name starts with the query, as a range on labels_name (case folded like the index).
+    params.push(match, workspaceId, match, workspaceId, workspaceId, match, workspaceId, workspaceId, query.q ?? "", `${query.q ?? ""}\u{10ffff}`);
   }
   const unreadOnly = query.filter === "unread" ? "WHERE unread > 0" : "";
   const { results } = await db

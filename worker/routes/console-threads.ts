@@ -2,13 +2,13 @@ import { Hono, type Context } from "hono";
 import { agentStartRequest, conversationUpdate, notifyAdminsRequest, transcriptRequest } from "../../protocol/console";
 import type { AppEnv } from "../app-env";
 import { getAgent } from "../db/agents";
+import { requireSwitchedOn } from "../channels/channel-switch";
 import { findChannel } from "../db/channels";
 import { startConversation } from "../conversations/start";
 import { deleteConversation } from "../conversations/delete";
 import { TRANSCRIPT_TEXT_HEADERS, transcriptStream } from "../conversations/transcript-text";
-import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
+import { updateConversationFlags } from "../db/console-conversations";
 import { getConversationDetail } from "../db/inbox";
-import { alertAdmins } from "../db/notifications";
 import { queueEmail } from "../email/outbox";
 import { transcriptEmailData } from "../email/transcript-email";
 import { forbidden, HttpError, notFound } from "../http/errors";
@@ -16,6 +16,7 @@ import { parseBody } from "../http/validate";
 import { roomFor } from "../rooms";
 import { checkMessageLength } from "../visitors/prechat";
 import { conversationForAgent } from "./console-access";
+import { assignConversation, notifyAdmins } from "./console-thread-actions";
 
 /** What an agent does to a thread besides writing in it: start, status, assign, archive, end, email, alert, delete. */
 export const threadRoutes = new Hono<AppEnv>();
@@ -38,6 +39,7 @@ threadRoutes.post("/conversations", async (c) => {
   const agent = c.get("agent");
   const channel = await findChannel(c.env.DB, agent.workspaceId, input.channelId);
   if (!channel) throw new HttpError(400, "invalid_request", "channelId: no such channel in this workspace");
+  requireSwitchedOn(channel);
   checkMessageLength(channel.config, input.message.body);
   const responsible = input.responsibleAgentId ? await workspaceAgent(c, input.responsibleAgentId) : agent;
   // The first message is the starting agent's own; responsibility can go to a colleague.
@@ -48,14 +50,13 @@ threadRoutes.post("/conversations", async (c) => {
     message: input.message,
     agent: { id: agent.id, name: agent.name },
   });
-  if (responsible.id !== agent.id) {
-    await roomFor(c.env, conversation.id).assign({ id: responsible.id, name: responsible.name });
-    await setResponsibleAgent(c.env.DB, agent.workspaceId, conversation.id, responsible.id);
-  }
+  if (responsible.id !== agent.id) await assignConversation(c.env, agent.workspaceId, conversation.id, responsible);
   if (input.attention !== "attentive") {
     await updateConversationFlags(c.env.DB, agent.workspaceId, conversation.id, { attention: input.attention });
   }
-  return c.json({ conversation: await detailOf(c, conversation.id) }, 201);
+  const detail = await detailOf(c, conversation.id);
+  const notified = input.notifyAdmins ? await notifyAdmins(c.env, agent, detail, input.notifyAdmins.note, new URL(c.req.url).origin) : 0;
+  return c.json({ conversation: detail, notified }, 201);
 });
 
 threadRoutes.patch("/conversations/:id", async (c) => {
@@ -63,9 +64,7 @@ threadRoutes.patch("/conversations/:id", async (c) => {
   const conversation = await conversationForAgent(c);
   const { workspaceId } = c.get("agent");
   if (update.responsibleAgentId) {
-    const target = await workspaceAgent(c, update.responsibleAgentId);
-    await roomFor(c.env, conversation.id).assign({ id: target.id, name: target.name });
-    await setResponsibleAgent(c.env.DB, workspaceId, conversation.id, target.id);
+    await assignConversation(c.env, workspaceId, conversation.id, await workspaceAgent(c, update.responsibleAgentId));
   }
   if (update.attention !== undefined || update.archived !== undefined) {
     await updateConversationFlags(c.env.DB, workspaceId, conversation.id, update);
@@ -114,16 +113,7 @@ threadRoutes.get("/conversations/:id/transcript.txt", async (c) => {
 threadRoutes.post("/conversations/:id/notify-admins", async (c) => {
   const { note } = await parseBody(c, notifyAdminsRequest);
   const conversation = await conversationForAgent(c);
-  const notified = await alertAdmins(c.env, {
-    workspaceId: c.get("workspaceId"),
-    conversationId: conversation.id,
-    subject: conversation.subject,
-    contact: `${conversation.contact.name} <${conversation.contact.email}>`,
-    from: c.get("agent"),
-    note,
-    consoleUrl: `${new URL(c.req.url).origin}/console#c=${encodeURIComponent(conversation.id)}`,
-  });
-  return c.json({ notified });
+  return c.json({ notified: await notifyAdmins(c.env, c.get("agent"), conversation, note, new URL(c.req.url).origin) });
 });
 
 /** Irreversible, so for admins only; the console and the API delete the same way (worker/conversations/delete.ts). */

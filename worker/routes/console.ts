@@ -19,6 +19,9 @@ import { parseBody, parseQuery } from "../http/validate";
 import { forwardSocket, roomFor } from "../rooms";
 import { conversationForAgent } from "./console-access";
 import { accountRoutes } from "./console-accounts";
+import { bulkRoutes } from "./console-bulk";
+import { cannedResponseRoutes } from "./console-canned-responses";
+import { labelRoutes } from "./console-labels";
 import { consoleAttachmentRoutes } from "./console-attachments";
 import { notificationRoutes } from "./console-notifications";
 import { threadRoutes } from "./console-threads";
@@ -143,7 +146,10 @@ consoleRoutes.post("/conversations/:id/read", async (c) => {
   return c.body(null, 204);
 });
 
+consoleRoutes.route("/", bulkRoutes);
 consoleRoutes.route("/", threadRoutes);
 consoleRoutes.route("/", consoleAttachmentRoutes);
 consoleRoutes.route("/", accountRoutes);
 consoleRoutes.route("/", notificationRoutes);
+consoleRoutes.route("/", cannedResponseRoutes);
+consoleRoutes.route("/", labelRoutes);
