@@ -14,6 +14,9 @@ import type {
 } from "../../protocol/console";
 import type { Message } from "../../protocol/frames";
 import type { ConsoleChannel } from "../../protocol/lobby";
+import type { BulkAction, BulkResult } from "../../protocol/bulk-actions";
+import type { CannedResponse, CannedResponseInput, CannedResponseList, CannedResponseUpdate, ReplyList } from "../../protocol/canned-responses";
+import type { Label, LabelInput, LabelList } from "../../protocol/labels";
 import { newClientId } from "../lib/client-id";
 import { requestJson } from "../lib/api";
 
@@ -28,6 +31,8 @@ export type InboxRequest = {
   limit: number;
   cursor: string | null;
   accountId?: string | undefined;
+  /** Label ids: threads carrying every one of them. */
+  labels?: string[];
 };
 
 export const consoleApi = {
@@ -42,6 +47,7 @@ export const consoleApi = {
     if (r.q.trim()) query.set("q", r.q.trim());
     if (r.cursor) query.set("cursor", r.cursor);
     if (r.accountId) query.set("accountId", r.accountId);
+    if (r.labels?.length) query.set("labels", r.labels.join(","));
     return requestJson<InboxPage>(`/api/console/conversations?${query}`);
   },
   conversation: (id: string) => requestJson<{ conversation: ConversationDetail }>(conversation(id)),
@@ -85,4 +91,25 @@ export const consoleApi = {
   signInAlertsSeen: () => requestJson<void>("/api/console/notifications/sign-in/seen", { method: "POST", json: {} }),
   signOutEverywhere: () => requestJson<void>("/api/console/sessions", { method: "DELETE" }),
   changePassword: (input: ChangePasswordRequest) => requestJson<void>("/api/console/me/password", { method: "POST", json: input }),
+
+  labels: () => requestJson<LabelList>("/api/console/labels"),
+  createLabel: (input: LabelInput) => requestJson<{ label: Label }>("/api/console/labels", { method: "POST", json: input }),
+  updateLabel: (id: string, input: Partial<LabelInput>) =>
+    requestJson<{ label: Label }>(`/api/console/labels/${encodeURIComponent(id)}`, { method: "PATCH", json: input }),
+  deleteLabel: (id: string) => requestJson<void>(`/api/console/labels/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  addLabel: (id: string, labelId: string) => requestJson<LabelList>(`${conversation(id)}/labels`, { method: "POST", json: { labelId } }),
+  removeLabel: (id: string, labelId: string) =>
+    requestJson<LabelList>(`${conversation(id)}/labels/${encodeURIComponent(labelId)}`, { method: "DELETE" }),
+
+  bulk: (conversationIds: string[], action: BulkAction) =>
+    requestJson<BulkResult>("/api/console/conversations/bulk", { method: "POST", json: { conversationIds, action } }),
+
+  replies: (id: string, q: string) =>
+    requestJson<ReplyList>(`${conversation(id)}/replies${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ""}`),
+  cannedResponses: () => requestJson<CannedResponseList>("/api/console/canned-responses"),
+  createCannedResponse: (input: CannedResponseInput) =>
+    requestJson<{ cannedResponse: CannedResponse }>("/api/console/canned-responses", { method: "POST", json: input }),
+  updateCannedResponse: (id: string, update: CannedResponseUpdate) =>
+    requestJson<{ cannedResponse: CannedResponse }>(`/api/console/canned-responses/${encodeURIComponent(id)}`, { method: "PATCH", json: update }),
+  deleteCannedResponse: (id: string) => requestJson<void>(`/api/console/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
 };

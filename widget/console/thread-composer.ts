@@ -1,5 +1,6 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { MAX_MESSAGE_LENGTH } from "../../protocol/limits";
+import "./canned-picker";
 import { consoleStyles } from "./styles";
 
 /** Unsent text per conversation, kept while the agent moves between threads. */
@@ -129,6 +130,7 @@ export class ThreadComposer extends LitElement {
     return html`
       <div class="box">
         <textarea
+          id="message"
           aria-label="Message"
           maxlength=${MAX_MESSAGE_LENGTH}
           placeholder=${this.disabled ? "" : "Write a reply…"}
@@ -147,10 +149,11 @@ export class ThreadComposer extends LitElement {
           >
             Attach file
           </button>
+          <parley-canned-picker for="message" .conversationId=${this.conversationId} ?disabled=${this.disabled}></parley-canned-picker>
           <input type="file" multiple tabindex="-1" aria-hidden="true" @change=${this.pickFiles} />
         </div>
       </div>
-      <p class="hint">${this.disabled ? this.reason : "Ctrl+Enter or ⌘+Enter sends. Drop files here to attach them."}</p>
+      <p class="hint">${this.disabled ? this.reason : "Ctrl+Enter or ⌘+Enter sends. Type / for saved replies. Drop files here to attach them."}</p>
     `;
   }
 }
