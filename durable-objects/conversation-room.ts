@@ -124,16 +124,32 @@ export class ConversationRoom extends DurableObject<Env> {
     const existing = this.store.findByClientId(clientId);
     if (existing) return this.post(author, clientId, body, attachment, true);
     if (this.store.state().status === "ended") {
+      if (this.store.countSystem("reopened") >= LIMITS.conversation.maxReopens) {
+        return refuse("limit_reached", `a conversation can be reopened at most ${LIMITS.conversation.maxReopens} times`);
+      }
       this.reopenNow(author.type === "agent" ? `${author.name} replied by email` : "The customer replied by email");
     }
     return this.post(author, clientId, body, attachment, true);
   }
 
   /** What the email handler checks a reply against; null once the conversation is gone. */
-  emailContext(): { workspaceId: string; channelId: string; contact: { name: string; email: string }; status: RoomState["status"] } | null {
+  emailContext(): {
+    workspaceId: string;
+    channelId: string;
+    contact: { name: string; email: string };
+    status: RoomState["status"];
+    /** Whether an email may still open it again (LIMITS.conversation.maxReopens). */
+    canReopen: boolean;
+  } | null {
     const identity = this.store.identity();
     if (!identity) return null;
-    return { workspaceId: identity.workspaceId, channelId: identity.channelId, contact: identity.contact, status: this.store.state().status };
+    return {
+      workspaceId: identity.workspaceId,
+      channelId: identity.channelId,
+      contact: identity.contact,
+      status: this.store.state().status,
+      canReopen: this.store.countSystem("reopened") < LIMITS.conversation.maxReopens,
+    };
   }
 
   history(since: number, limit = HISTORY_PAGE_SIZE): Message[] {

@@ -53,6 +53,11 @@ export const channelConfig = z.object({
    * before it is emailed to them, with whatever else came meanwhile.
    */
   replyEmailDelaySeconds: z.number().int().min(5).max(24 * 3600).default(180),
+  /**
+   * A customer's email to an ended conversation: `reopen` it (back to its agent, or the queue), or
+   * start a `follow_up` conversation linked to it. Past the reopen limit it is a follow-up either way.
+   */
+  emailAfterEnd: z.enum(["reopen", "follow_up"]).default("reopen"),
   endForm: z.object({ enabled: z.boolean().default(true), allowBackToChat: z.boolean().default(true) }).default({
     enabled: true,
     allowBackToChat: true,

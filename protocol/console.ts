@@ -84,6 +84,14 @@ export const conversationDetail = inboxConversation.extend({
   requestNote: z.string(),
   /** The visitor's language, for what is emailed to them. */
   locale: locale.nullable(),
+  /** The conversation this one continues (the customer emailed after it had ended), and those that continue it. */
+  followUpOf: z.object({ id: z.string(), subject: z.string() }).nullable(),
+  followUps: z.array(z.object({ id: z.string(), subject: z.string() })),
+});
+
+/** The whole email a message came from, before its quoted history and signature were cut. */
+export const originalEmailResponse = z.object({
+  email: z.object({ fromAddress: z.string(), receivedAt: z.number(), text: z.string() }),
 });
 
 export const conversationUpdate = z
@@ -184,3 +192,4 @@ export type AccountDetail = z.infer<typeof accountDetail>;
 export type AccountContact = z.infer<typeof accountContact>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type NotificationList = z.infer<typeof notificationList>;
+export type OriginalEmailResponse = z.infer<typeof originalEmailResponse>;

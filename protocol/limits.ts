@@ -116,6 +116,8 @@ export const LIMITS = {
     perWorkspacePerDay: 2000,
     /** An incoming email, attachments and all (Email Routing itself takes up to 25 MiB). */
     inboundBytes: 20 * 1024 * 1024,
+    /** The original text kept beside an accepted email's message: a long thread's history, not a book. */
+    originalTextChars: 64 * 1024,
   },
   /** Lines of a question a ticket receipt quotes back. */
   receiptQuoteLines: 3,

@@ -4,9 +4,12 @@ import { expect } from "vitest";
 import type { StartConversationResponse } from "../../protocol/api";
 import type { Message } from "../../protocol/frames";
 import { sha256Hex } from "../../worker/auth/encoding";
+import { receiveEmail } from "../../worker/email/inbound/receive";
+import { replyAddress } from "../../worker/email/reply-address";
 import { roomFor } from "../../worker/rooms";
 import { signatureHeader } from "../../worker/webhooks/signature";
 import { adminClient, newPlainAgent } from "./console-admin-helpers";
+import { incoming, mime } from "./email-mime";
 import { agentOnline, BASE, call, createWorkspace, freshIp, signIn, startConversation, type Workspace } from "./fixtures";
 
 export const EVIL_ORIGIN = "https://evil.example";
@@ -231,6 +234,10 @@ export async function buildVictim() {
     "A's private file",
   );
   const { message } = await json<{ message: Message }>(Promise.resolve(upload), 201);
+  const replyTo = await replyAddress(env, { kind: "customer", conversationId: a.conversation.id });
+  const emailed = mime.plain({ from: "vera.victim@example.com", to: replyTo, messageId: `<${crypto.randomUUID()}@mail.example>`, text: "A's emailed words" });
+  await receiveEmail(incoming(emailed, { from: "vera.victim@example.com", to: replyTo }), env);
+  const emailClientId = (await roomFor(env, a.conversation.id).history(0)).at(-1)!.clientId;
   const asAgent = { cookie, origin: BASE };
   const { account } = await json<{ account: { id: string } }>(send("POST", "/api/console/accounts", asAgent, { name: "Victim Ltd" }), 201);
   const { contact } = await json<{ contact: { id: string } }>(
@@ -297,6 +304,7 @@ export async function buildVictim() {
     cannedResponseId: cannedResponse.id,
     apiCannedResponseId: apiCanned.cannedResponse.id,
     bulkTargetId: bulkTarget.conversation.id,
+    emailClientId,
     userHash: await identityHash(USER_ID),
   };
 }

@@ -163,6 +163,7 @@ const ROUTES: Record<string, Probe> = {
     path: (v) => `/api/console/canned-responses/${v.cannedResponseId}`,
     body: () => ({ body: "Rewritten by someone else" }),
   },
+  "GET /api/console/conversations/:id/emails/:clientId": { guard: "agent", path: (v) => `${conv(v)}/emails/${v.emailClientId}` },
   "GET /api/console/conversations/:id/replies": { guard: "agent", path: (v) => `${conv(v)}/replies` },
   "GET /api/console/labels": { guard: "agent", own: true, path: () => "/api/console/labels" },
   "POST /api/console/labels": { guard: "admin", own: true, path: () => "/api/console/labels", body: () => ({ name: newKey(), color: "#123456" }) },
@@ -436,6 +437,7 @@ function secretsOf(v: Victim): string[] {
     "Victim label",
     "Victim's saved words",
     "private question",
+    "emailed words",
     "Victim Ltd",
   ];
 }

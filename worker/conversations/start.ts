@@ -17,6 +17,8 @@ export type StartInput = {
   locale?: Locale | undefined;
   /** Staff-initiated threads start active with their agent and skip the queue. */
   agent?: { id: string; name: string } | undefined;
+  /** A customer's email after the end: the conversation it continues, and that one's contact. */
+  followUp?: { of: string; contactId: string };
   /** Who may be offered a customer's conversation: its request's agent, or its team's members. */
   routing?: { assignedAgentId: string | null; teamAgentIds: string[] | null };
 };
@@ -54,6 +56,8 @@ async function create(env: Env, input: StartInput, seat: string | null): Promise
     locale,
     status: input.agent ? "active" : "queued",
     agentId: input.agent?.id ?? null,
+    contactId: input.followUp?.contactId,
+    followUpOf: input.followUp?.of,
   });
   const room = roomFor(env, conversation.id);
   await room.init({

@@ -51,15 +51,20 @@ export async function createConversation(
     locale?: string | undefined;
     status?: "queued" | "active";
     agentId?: string | null;
+    /** A follow-up keeps the contact of the conversation it continues, whatever else shares the email. */
+    contactId?: string | undefined;
+    followUpOf?: string | undefined;
   },
 ): Promise<ConversationSummary> {
   const now = Date.now();
   const id = newId("cv");
-  const contact = await resolveContact(db, input.workspaceId, input.contact);
+  const contact = input.contactId
+    ? { id: input.contactId, name: input.contact.name, create: null }
+    : await resolveContact(db, input.workspaceId, input.contact);
   const insert = db
     .prepare(
-      `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, agent_id, created_at, activity_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO conversations (workspace_id, id, channel_id, contact_id, subject, topic, fields, locale, status, agent_id, created_at, activity_at, follow_up_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       input.workspaceId,
@@ -74,6 +79,7 @@ export async function createConversation(
       input.agentId ?? null,
       now,
       now,
+      input.followUpOf ?? null,
     );
   await db.batch(contact.create ? [contact.create, insert] : [insert]);
   return {
@@ -86,6 +92,19 @@ export async function createConversation(
     lastAuthorName: null,
     contact: { name: contact.name, email: input.contact.email },
   };
+}
+
+/** What a follow-up takes from the conversation it continues. */
+export async function getConversationLink(
+  db: D1Database,
+  workspaceId: string,
+  id: string,
+): Promise<{ subject: string; contactId: string; agentId: string | null } | null> {
+  const row = await db
+    .prepare("SELECT subject, contact_id, agent_id FROM conversations WHERE workspace_id = ? AND id = ?")
+    .bind(workspaceId, id)
+    .first<{ subject: string; contact_id: string; agent_id: string | null }>();
+  return row ? { subject: row.subject, contactId: row.contact_id, agentId: row.agent_id } : null;
 }
 
 /** A verified customer's own threads on one channel, newest activity first. */

@@ -13,13 +13,16 @@ export type InboundEmail = {
   messageId: string | null;
   outcome: InboundOutcome;
   reason: string;
+  /** For an accepted email: the message it became, and its whole text before the quote was cut. */
+  clientId?: string | null;
+  originalText?: string | null;
 };
 
 export async function logInboundEmail(db: D1Database, e: InboundEmail): Promise<void> {
   await db
     .prepare(
-      `INSERT INTO inbound_emails (workspace_id, id, received_at, from_address, to_address, conversation_id, message_id, outcome, reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO inbound_emails (workspace_id, id, received_at, from_address, to_address, conversation_id, message_id, outcome, reason, client_id, original_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       e.workspaceId,
@@ -31,8 +34,33 @@ export async function logInboundEmail(db: D1Database, e: InboundEmail): Promise<
       e.messageId?.slice(0, 998) ?? null,
       e.outcome,
       e.reason.slice(0, 500),
+      e.outcome === "accepted" ? (e.clientId ?? null) : null,
+      e.outcome === "accepted" ? (e.originalText ?? null) : null,
     )
     .run();
+}
+
+/** Where an accepted email went before: a redelivery of one that started a follow-up goes there again. */
+export async function conversationOfEmail(db: D1Database, workspaceId: string, clientId: string): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT conversation_id FROM inbound_emails WHERE workspace_id = ? AND client_id = ? AND outcome = 'accepted' LIMIT 1")
+    .bind(workspaceId, clientId)
+    .first<{ conversation_id: string }>();
+  return row?.conversation_id ?? null;
+}
+
+export type OriginalEmail = { fromAddress: string; receivedAt: number; text: string };
+
+/** The whole text of the email a message came from, for the agent who wants to see what was cut. */
+export async function originalEmail(db: D1Database, workspaceId: string, conversationId: string, clientId: string): Promise<OriginalEmail | null> {
+  const row = await db
+    .prepare(
+      `SELECT from_address, received_at, original_text FROM inbound_emails
+       WHERE workspace_id = ? AND conversation_id = ? AND client_id = ? AND original_text IS NOT NULL LIMIT 1`,
+    )
+    .bind(workspaceId, conversationId, clientId)
+    .first<{ from_address: string; received_at: number; original_text: string }>();
+  return row ? { fromAddress: row.from_address, receivedAt: row.received_at, text: row.original_text } : null;
 }
 
 export type InboundEmailRow = {

@@ -171,7 +171,7 @@ const noteMore = (conversationId: string) =>
 const noteLine = z.object({ line: z.string() });
 
 /** A conversation in the agent's workspace, with everything its thread header shows but the note. */
-export type ConversationHeader = Omit<ConversationDetail, "requestNote">;
+export type ConversationHeader = Omit<ConversationDetail, "requestNote" | "followUpOf" | "followUps">;
 
 function toHeader(row: Record<string, unknown>): ConversationHeader {
   const parsedLocale = locale.safeParse(row.locale);
@@ -193,21 +193,37 @@ export async function getConversationHeader(
 }
 
 /** The header and the request note, which reads every message of the thread: for showing it only. */
+/** The conversation a follow-up continues, and the follow-ups of this one (a handful at most: one per later email thread). */
+const FOLLOW_UP_LINKS = `SELECT 'of' AS direction, p.id, p.subject FROM conversations c
+    JOIN conversations p ON p.workspace_id = c.workspace_id AND p.id = c.follow_up_of
+    WHERE c.workspace_id = ? AND c.id = ?
+  UNION ALL SELECT 'by', f.id, f.subject FROM conversations f WHERE f.workspace_id = ? AND f.follow_up_of = ?
+  LIMIT 20`;
+const followUpLink = z.object({ direction: z.enum(["of", "by"]), id: z.string(), subject: z.string() });
+
 export async function getConversationDetail(
   db: D1Database,
   workspaceId: string,
   agentId: string,
   conversationId: string,
 ): Promise<ConversationDetail | null> {
-  const [conversation, note] = await db.batch<Record<string, unknown>>([
+  const [conversation, note, links] = await db.batch<Record<string, unknown>>([
     db.prepare(`${ROW_SELECT} WHERE c.workspace_id = ? AND c.id = ?`).bind(agentId, workspaceId, conversationId),
     db.prepare(REQUEST_NOTE_LINES).bind(workspaceId, conversationId),
+    db.prepare(FOLLOW_UP_LINKS).bind(workspaceId, conversationId, workspaceId, conversationId),
   ]);
   const row = conversation?.results[0];
-  if (!row || !note) return null;
+  if (!row || !note || !links) return null;
   const lines = note.results.slice(0, LIMITS.requestNoteLines).map((r) => `${noteLine.parse(r).line}\n`);
   if (note.results.length > LIMITS.requestNoteLines) lines.push(noteMore(conversationId));
-  return { ...toHeader(row), requestNote: lines.join("") };
+  const linked = links.results.map((r) => followUpLink.parse(r));
+  const previous = linked.find((l) => l.direction === "of");
+  return {
+    ...toHeader(row),
+    requestNote: lines.join(""),
+    followUpOf: previous ? { id: previous.id, subject: previous.subject } : null,
+    followUps: linked.filter((l) => l.direction === "by").map(({ id, subject }) => ({ id, subject })),
+  };
 }
 
 /** Moves the agent's read mark forward (never back) and clears their notification for the thread. */

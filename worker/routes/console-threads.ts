@@ -1,5 +1,11 @@
 import { Hono, type Context } from "hono";
-import { agentStartRequest, conversationUpdate, notifyAdminsRequest, transcriptRequest } from "../../protocol/console";
+import {
+  agentStartRequest,
+  conversationUpdate,
+  notifyAdminsRequest,
+  transcriptRequest,
+  type OriginalEmailResponse,
+} from "../../protocol/console";
 import type { AppEnv } from "../app-env";
 import { getAgent } from "../db/agents";
 import { requireSwitchedOn } from "../channels/channel-switch";
@@ -8,6 +14,7 @@ import { startConversation } from "../conversations/start";
 import { deleteConversation } from "../conversations/delete";
 import { TRANSCRIPT_TEXT_HEADERS, transcriptStream } from "../conversations/transcript-text";
 import { updateConversationFlags } from "../db/console-conversations";
+import { originalEmail } from "../db/inbound-emails";
 import { getConversationDetail } from "../db/inbox";
 import { queueEmail } from "../email/outbox";
 import { transcriptEmailData } from "../email/transcript-email";
@@ -108,6 +115,14 @@ threadRoutes.get("/conversations/:id/transcript.txt", async (c) => {
   const conversation = await conversationForAgent(c);
   const room = roomFor(c.env, conversation.id);
   return new Response(transcriptStream((since) => room.history(since)), { headers: TRANSCRIPT_TEXT_HEADERS });
+});
+
+/** What the customer's email said in full, quoted history and signature included, for a message that came by email. */
+threadRoutes.get("/conversations/:id/emails/:clientId", async (c) => {
+  const conversation = await conversationForAgent(c);
+  const email = await originalEmail(c.env.DB, c.get("workspaceId"), conversation.id, c.req.param("clientId"));
+  if (!email) throw notFound("email");
+  return c.json({ email } satisfies OriginalEmailResponse);
 });
 
 threadRoutes.post("/conversations/:id/notify-admins", async (c) => {

@@ -208,6 +208,12 @@ export class ChannelEditor extends LitElement {
             <input type="number" min="5" max="86400" required .value=${String(d.config.replyEmailDelaySeconds)} @input=${(e: Event) => this.setConfig("replyEmailDelaySeconds", number(e))} />
           </label>
           <p class="hint">An agent's answer the customer has not read by then is emailed to them, with anything else written meanwhile; they can answer by replying.</p>
+          <label class="field">When the customer emails after the chat ended
+            <select .value=${d.config.emailAfterEnd} @change=${(e: Event) => this.setConfig("emailAfterEnd", (e.target as HTMLSelectElement).value === "follow_up" ? "follow_up" : "reopen")}>
+              <option value="reopen" ?selected=${d.config.emailAfterEnd === "reopen"}>Reopen the conversation</option>
+              <option value="follow_up" ?selected=${d.config.emailAfterEnd === "follow_up"}>Start a follow-up conversation linked to it</option>
+            </select>
+          </label>
           <label class="field">Topics, one per line
             <textarea rows="4" .value=${d.topicsText} @input=${(e: Event) => this.set("topicsText", text(e))}></textarea>
           </label>

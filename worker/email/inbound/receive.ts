@@ -2,7 +2,10 @@ import PostalMime, { type Email } from "postal-mime";
 import type { Author } from "../../../protocol/frames";
 import { LIMITS, MAX_MESSAGE_LENGTH } from "../../../protocol/limits";
 import { toBase64Url } from "../../auth/encoding";
-import { findWorkspaceAgentByEmail, logInboundEmail, type InboundEmail } from "../../db/inbound-emails";
+import { findChannel } from "../../db/channels";
+import { getConversationLink } from "../../db/conversations";
+import { conversationOfEmail, findWorkspaceAgentByEmail, logInboundEmail, type InboundEmail } from "../../db/inbound-emails";
+import { startConversation, subjectOf } from "../../conversations/start";
 import type { Env } from "../../env";
 import { HttpError } from "../../http/errors";
 import { enforceLimit } from "../../http/rate-limit";
@@ -15,6 +18,8 @@ import { replyText } from "./reply-text";
 
 /** The parts of Email Routing's message the handler uses (ForwardableEmailMessage), so tests can build one. */
 export type IncomingEmail = Pick<ForwardableEmailMessage, "from" | "to" | "raw" | "rawSize" | "setReject">;
+
+type EmailContext = NonNullable<Awaited<ReturnType<ReturnType<typeof roomFor>["emailContext"]>>>;
 
 type Verdict = { outcome: "refused" | "dropped"; reason: string };
 const refused = (reason: string): Verdict => ({ outcome: "refused", reason });
@@ -83,16 +88,36 @@ async function handle(message: IncomingEmail, env: Env, log: InboundEmail): Prom
     throw err;
   }
 
-  const body = replyText(mail.text ?? (mail.html ? htmlText(mail.html) : "")).slice(0, MAX_MESSAGE_LENGTH);
+  const whole = mail.text ?? (mail.html ? htmlText(mail.html) : "");
+  const body = replyText(whole).slice(0, MAX_MESSAGE_LENGTH);
   const clientId = await clientIdOf(mail, raw);
-  const files = await storeEmailAttachments(env, { workspaceId: context.workspaceId, conversationId: target.conversationId, channelId: context.channelId, uploadedBy: author.type === "agent" ? "agent" : "visitor" }, mail, clientId);
-  if (!body && files.length === 0) return dropped("no new text above the quoted history");
+  log.clientId = clientId;
+  log.originalText = whole.slice(0, LIMITS.email.originalTextChars);
+  if (!body && !hasFiles(mail)) return dropped("no new text above the quoted history");
+
+  let conversationId = await destinationOf(env, context, target.conversationId, author, clientId);
+  if (conversationId === NEW_FOLLOW_UP) {
+    try {
+      conversationId = await startFollowUp(env, context, target.conversationId, { clientId, body: body || "(files sent by email)" });
+    } catch (err) {
+      if (err instanceof HttpError) return refused(err.status === 409 ? "we cannot take new conversations right now; try again later" : err.message);
+      throw err;
+    }
+    log.reason = `posted as a follow-up of ${target.conversationId}`;
+  }
+  log.conversationId = conversationId;
+  const destination = conversationId === target.conversationId ? room : roomFor(env, conversationId);
+  const files = await storeEmailAttachments(env, { workspaceId: context.workspaceId, conversationId, channelId: context.channelId, uploadedBy: author.type === "agent" ? "agent" : "visitor" }, mail, clientId);
   if (body) {
-    const posted = await room.postEmailReply(author, clientId, body);
-    if (!posted.ok) return refused(posted.message);
+    // A follow-up's first message is this one already; posting again is the room's de-duplicated no-op.
+    const posted = await destination.postEmailReply(author, clientId, body);
+    if (!posted.ok) {
+      await Promise.all(files.map((f) => f.discard()));
+      return refused(posted.message);
+    }
   }
   for (const file of files) {
-    const posted = await room.postEmailReply(author, file.clientId, "", file.attachment);
+    const posted = await destination.postEmailReply(author, file.clientId, "", file.attachment);
     if (!posted.ok) {
       await file.discard();
       log.reason = `posted; a file was refused: ${posted.message}`;
@@ -103,11 +128,44 @@ async function handle(message: IncomingEmail, env: Env, log: InboundEmail): Prom
   return null;
 }
 
+const NEW_FOLLOW_UP = "";
+
+/**
+ * Where a reply goes: its own conversation, unless that has ended and the customer's email must
+ * start a follow-up instead (the channel says so, or it was reopened as often as allowed). A
+ * redelivered email that already started one goes to that one again.
+ */
+async function destinationOf(env: Env, context: EmailContext, conversationId: string, author: Author, clientId: string): Promise<string> {
+  if (context.status !== "ended" || author.type !== "visitor") return conversationId;
+  const earlier = await conversationOfEmail(env.DB, context.workspaceId, clientId);
+  if (earlier) return earlier;
+  const channel = await findChannel(env.DB, context.workspaceId, context.channelId);
+  return channel?.config.emailAfterEnd === "follow_up" || !context.canReopen ? NEW_FOLLOW_UP : conversationId;
+}
+
+/** A new conversation for the same contact, linked to the one it continues and offered first to that one's agent. */
+async function startFollowUp(env: Env, context: EmailContext, previousId: string, message: { clientId: string; body: string }): Promise<string> {
+  const channel = await findChannel(env.DB, context.workspaceId, context.channelId);
+  const previous = await getConversationLink(env.DB, context.workspaceId, previousId);
+  if (!channel || !previous) throw new HttpError(404, "not_found", "conversation not found");
+  const started = await startConversation(env, {
+    channel,
+    contact: context.contact,
+    subject: subjectOf(`Follow-up: ${previous.subject}`),
+    message,
+    followUp: { of: previousId, contactId: previous.contactId },
+    routing: { assignedAgentId: previous.agentId, teamAgentIds: null },
+  });
+  return started.id;
+}
+
+const hasFiles = (mail: Email) => mail.attachments.some((f) => !f.related && f.disposition !== "inline");
+
 /** The customer, or an agent of the workspace writing from their own address; nobody else. */
 async function authorOf(
   env: Env,
   kind: "customer" | "agent",
-  context: { workspaceId: string; contact: { name: string; email: string } },
+  context: EmailContext,
   sender: string,
 ): Promise<Author | null> {
   const agent = await findWorkspaceAgentByEmail(env.DB, context.workspaceId, sender);
