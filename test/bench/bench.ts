@@ -8,7 +8,7 @@ import { benchOptions, HELP, type BenchOptions } from "./options.ts";
 import { Agent, startConversation } from "./parley-client.ts";
 import { MemorySampler, workerdCpuMs } from "./proc.ts";
 import { profileWhile, type ProfileSummary } from "./profile.ts";
-import { timeHistory, timeInbox, type QueryTiming } from "./query-timings.ts";
+import { timeHistory, timeInbox, timeReports, type QueryTiming } from "./query-timings.ts";
 import { printReport } from "./report.ts";
 import { measureSizes, type Sizes } from "./sizes.ts";
 import { forwarderPairs, parleyPairs, type ConnectStats } from "./targets.ts";
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
       }
       await parley.server.start();
       const agent = await Agent.signIn(parley.server.baseUrl);
-      if (options.inbox > 0) inbox = await timeInbox(agent);
+      if (options.inbox > 0) inbox = [...(await timeInbox(agent)), ...(await timeReports(agent))];
       if (long) history = await timeHistory(agent, long.id, options.history);
       agent.close();
     }

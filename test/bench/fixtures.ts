@@ -11,7 +11,8 @@ import { wrangler } from "./dev-server.ts";
  */
 
 /**
- * 100,000 conversations in the demo workspace, each with a contact and a first message, written
+ * 100,000 conversations in the demo workspace, each with a contact, a first message and the facts
+ * its room would have recorded for reports (accepted, answered, some ended, missed and rated), written
  * through D1 itself (`wrangler d1 execute`), so that every trigger (search index, notifications)
  * runs as it does for real rows. A spread of states gives each inbox filter work: every 5th
  * archived, every 3rd answered, every other one the demo agent's.
@@ -37,6 +38,17 @@ ${numbers}
 INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at)
   SELECT 'ws_demo', 'cv_bench_' || printf('%07d', i), 1, 'bench-seed-' || i, 'visitor', NULL, 'Customer ' || i,
     'Hello, I have a question about my ' || ${topic} || ' number ' || i, ${at}
+  FROM n;
+${numbers}
+INSERT INTO conversation_facts (workspace_id, conversation_id, channel_id, contact_id, topic, origin, created_at, accepted_at,
+    first_agent_reply_at, ended_at, ended_reason, agent_id, satisfied, rating, feedback_given, wait_ms, first_response_ms, resolution_ms)
+  SELECT 'ws_demo', 'cv_bench_' || printf('%07d', i), 'ch_demo', 'ct_bench_' || i, CASE i % 4 WHEN 0 THEN 'invoice' WHEN 1 THEN 'payroll' WHEN 2 THEN 'taxes' ELSE 'password' END,
+    'visitor', ${at}, CASE WHEN i % 7 = 0 THEN NULL ELSE ${at} + (i % 300) * 1000 END,
+    CASE WHEN i % 7 = 0 THEN NULL ELSE ${at} + (i % 600) * 1000 END, CASE WHEN i % 5 = 0 THEN ${at} + 1800000 END,
+    CASE WHEN i % 5 = 0 THEN (CASE WHEN i % 7 = 0 THEN 'visitor_left' ELSE 'agent' END) END, CASE WHEN i % 2 = 0 THEN 'ag_demo' END,
+    CASE WHEN i % 10 = 0 THEN (i % 3 > 0) END, CASE WHEN i % 10 = 0 THEN 1 + i % 5 END, CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
+    CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 300) * 1000 END, CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 600) * 1000 END,
+    CASE WHEN i % 5 = 0 THEN 1800000 END
   FROM n;
 `;
   const file = join(persistDir, "bench-inbox.sql");

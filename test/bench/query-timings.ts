@@ -46,6 +46,28 @@ export async function timeInbox(agent: Agent): Promise<QueryTiming[]> {
   return results;
 }
 
+/**
+ * Reports over the seeded conversations, as an admin opens them: the whole 100 days the seed spans,
+ * by day and by month, and the first page of the conversations CSV.
+ */
+export async function timeReports(agent: Agent): Promise<QueryTiming[]> {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const range = `from=${day(-99)}&to=${day(0)}`;
+  const report = (query: string) => () =>
+    getJson<{ totals: { started: number } }>(`${agent.baseUrl}/api/console/reports?${query}`, { cookie: agent.cookie }).then((r) => r.totals.started);
+  const csv = async () => {
+    const response = await fetch(`${agent.baseUrl}/api/console/reports/conversations.csv?${range}`, { headers: { cookie: agent.cookie } });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`conversations.csv: ${response.status} ${text}`);
+    return text.split("\n").filter(Boolean).length - 1;
+  };
+  return [
+    await timed(`GET /api/console/reports?${range}&group=day (rows: conversations counted)`, report(`${range}&group=day`)),
+    await timed(`GET /api/console/reports?${range}&group=month`, report(`${range}&group=month`)),
+    await timed(`GET /api/console/reports/conversations.csv?${range} (first page)`, csv),
+  ];
+}
+
 /** History pages of one conversation: over the agent's socket (`resume`) and the REST API. */
 export async function timeHistory(agent: Agent, conversationId: string, total: number): Promise<QueryTiming[]> {
   const { socket } = await agent.connect(conversationId);
