@@ -85,6 +85,8 @@ export const reportResponse = z.object({
     }),
   ),
   topics: z.array(z.object({ topic: z.string(), conversations: z.number().int() })),
+  /** Labels on the range's conversations, most used first. */
+  labels: z.array(z.object({ name: z.string(), color: z.string(), conversations: z.number().int() })),
   /** Newest first, deleted conversations left out. */
   comments: z.array(
     z.object({

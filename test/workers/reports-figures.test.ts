@@ -81,6 +81,15 @@ describe("a report over the fixture", () => {
     await env.DB.prepare("INSERT INTO tickets (workspace_id, id, number, channel_id, contact_id, question, created_at) VALUES (?, ?, 1001, ?, ?, 'Closed?', ?)")
       .bind(w.ws.workspaceId, newId("tk"), w.channels.hours, contact, hel("2026-03-27 18:00", "+02:00"))
       .run();
+    // Labels: A is urgent and VIP, C urgent; E was labelled too, and its labels go with it.
+    const label = (name: string, color: string) => {
+      const id = newId("lb");
+      return { id, insert: env.DB.prepare("INSERT INTO labels (workspace_id, id, name, color, created_at) VALUES (?, ?, ?, ?, 0)").bind(w.ws.workspaceId, id, name, color) };
+    };
+    const [urgent, vip] = [label("Urgent", "#c0392b"), label("VIP", "#2f5bea")];
+    const put = (conversationId: string, labelId: string) =>
+      env.DB.prepare("INSERT INTO conversation_labels (workspace_id, conversation_id, label_id, created_at) VALUES (?, ?, ?, 0)").bind(w.ws.workspaceId, conversationId, labelId);
+    await env.DB.batch([urgent.insert, vip.insert, put(ids.a!, urgent.id), put(ids.a!, vip.id), put(ids.c!, urgent.id), put(ids.e!, vip.id)]);
     // As deleteConversation's D1 step does (reports-facts.test.ts deletes a live one through the API).
     await env.DB.prepare("DELETE FROM conversations WHERE workspace_id = ? AND id = ?").bind(w.ws.workspaceId, ids.e).run();
   });
@@ -129,6 +138,10 @@ describe("a report over the fixture", () => {
       { agentId: w.agents.second, name: "Second Agent", handled: 1, peakConcurrent: 1, firstResponseMedian: 3 * MIN, averageRating: 2 },
     ]);
     expect(r.topics).toEqual([{ topic: "Billing", conversations: 2 }, { topic: "Login", conversations: 1 }]);
+    expect(r.labels).toEqual([
+      { name: "Urgent", color: "#c0392b", conversations: 2 },
+      { name: "VIP", color: "#2f5bea", conversations: 1 },
+    ]);
     expect(r.comments.map((c) => [c.conversationId, c.comment, c.rating])).toEqual([
       [ids.a, "Great help", 5],
       [ids.c, '=HYPERLINK("https://evil.example")', 2],
@@ -166,6 +179,7 @@ describe("a report over the fixture", () => {
     );
     expect(lines1.slice(1).map((l) => l.split(",")[0])).toEqual([ids.a, ids.b]);
     expect(lines1[1]).toContain(",Support,");
+    expect(lines1[1]).toContain(",Billing,Urgent; VIP,");
     expect(lines1[1]).toContain(",2026-03-27T14:50:00.000Z,2026-03-30T06:05:00.000Z,");
     const page2 = await call(link.slice(1, link.indexOf(">")), { headers: { authorization: `Bearer ${w.ws.apiKey}` } });
     expect(page2.headers.get("link")).toBeNull();

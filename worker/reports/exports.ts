@@ -34,7 +34,7 @@ export const CONVERSATION_COLUMNS = [
 
 type ConversationRow = {
   conversation_id: string; created_at: number; channel: string | null; agent: string | null; contact_name: string | null;
-  contact_email: string | null; account: string | null; topic: string | null; accepted_at: number | null; first_agent_reply_at: number | null;
+  contact_email: string | null; account: string | null; topic: string | null; labels: string | null; accepted_at: number | null; first_agent_reply_at: number | null;
   ended_at: number | null; ended_reason: string | null; wait_ms: number | null; first_response_ms: number | null; resolution_ms: number | null;
   satisfied: number | null; rating: number | null; comment: string | null; reopened: number;
 };
@@ -80,7 +80,9 @@ export function conversationsCsv(db: D1Database, scope: ReportScope, from: CsvCu
       .prepare(
         `SELECT f.conversation_id, f.created_at, ch.name AS channel, ag.name AS agent, ct.name AS contact_name, ct.email AS contact_email,
          ac.name AS account, f.topic, f.accepted_at, f.first_agent_reply_at, f.ended_at, f.ended_reason, f.wait_ms, f.first_response_ms,
-         f.resolution_ms, f.satisfied, f.rating, f.comment, f.reopened
+         f.resolution_ms, f.satisfied, f.rating, f.comment, f.reopened,
+         (SELECT group_concat(name, '; ') FROM (SELECT l.name FROM conversation_labels cl JOIN labels l ON l.workspace_id = cl.workspace_id AND l.id = cl.label_id
+           WHERE cl.workspace_id = f.workspace_id AND cl.conversation_id = f.conversation_id ORDER BY l.name COLLATE NOCASE)) AS labels
          FROM conversation_facts f
          LEFT JOIN channels ch ON ch.workspace_id = f.workspace_id AND ch.id = f.channel_id
          LEFT JOIN agents ag ON ag.workspace_id = f.workspace_id AND ag.id = f.agent_id
@@ -93,7 +95,7 @@ export function conversationsCsv(db: D1Database, scope: ReportScope, from: CsvCu
     left -= results.length;
     const lines = results.map((r) =>
       csvLine([
-        r.conversation_id, r.channel, r.agent, r.contact_name, r.contact_email, r.account, r.topic, "",
+        r.conversation_id, r.channel, r.agent, r.contact_name, r.contact_email, r.account, r.topic, r.labels,
         iso(r.created_at), iso(r.accepted_at), iso(r.first_agent_reply_at), iso(r.ended_at), r.ended_reason,
         seconds(r.wait_ms), seconds(r.first_response_ms), seconds(r.resolution_ms),
         r.satisfied === null ? null : r.satisfied === 1, r.rating, r.comment, r.reopened,

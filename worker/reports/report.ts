@@ -32,7 +32,7 @@ const RANKS = `MAX(CASE WHEN rn = (n + 1) / 2 THEN x END) AS median, MAX(CASE WH
 /**
  * Every figure of one report, in one round trip to D1: counts and shares per period (totals are
  * their sums), median and p90 of each duration per period and overall (window functions over the
- * range's rows), the weekday × hour heat map, agents, topics and the newest comments.
+ * range's rows), the weekday × hour heat map, agents, topics, labels and the newest comments.
  *
  * @example await buildReport(env.DB, { workspaceId, timeZone: "Europe/Helsinki", fromMs, toMs }, "day", ["2026-03-01", "2026-03-31"])
  */
@@ -96,13 +96,20 @@ export async function buildReport(db: D1Database, scope: ReportScope, group: Rep
       ...where.params,
     ),
     q(
+      `SELECT l.name, l.color, COUNT(*) AS n FROM conversation_facts f
+       JOIN conversation_labels cl ON cl.workspace_id = f.workspace_id AND cl.conversation_id = f.conversation_id
+       JOIN labels l ON l.workspace_id = cl.workspace_id AND l.id = cl.label_id
+       WHERE ${where.sql} AND f.deleted_at IS NULL GROUP BY l.id ORDER BY n DESC, l.name LIMIT 20`,
+      ...where.params,
+    ),
+    q(
       `SELECT f.conversation_id, c.subject, f.satisfied, f.rating, f.comment, f.ended_at FROM conversation_facts f
        JOIN conversations c ON c.workspace_id = f.workspace_id AND c.id = f.conversation_id
        WHERE ${where.sql} AND f.comment IS NOT NULL AND f.deleted_at IS NULL ORDER BY f.ended_at DESC, f.conversation_id LIMIT 20`,
       ...where.params,
     ),
   ];
-  const [counts, tickets, wait, firstResponse, resolution, heat, agents, topics, comments] = await db.batch(statements);
+  const [counts, tickets, wait, firstResponse, resolution, heat, agents, topics, labels, comments] = await db.batch(statements);
   const byPeriod = new Map((counts!.results as CountRow[]).map((r) => [r.period, r]));
   const ticketsBy = new Map((tickets!.results as { period: string; n: number }[]).map((r) => [r.period, r.n]));
   const spreads = { wait, firstResponse, resolution } as Record<Metric, D1Result>;
@@ -145,6 +152,7 @@ export async function buildReport(db: D1Database, scope: ReportScope, group: Rep
       }),
     ),
     topics: (topics!.results as { topic: string; n: number }[]).map((r) => ({ topic: r.topic, conversations: r.n })),
+    labels: (labels!.results as { name: string; color: string; n: number }[]).map((r) => ({ name: r.name, color: r.color, conversations: r.n })),
     comments: (comments!.results as { conversation_id: string; subject: string; satisfied: number | null; rating: number | null; comment: string; ended_at: number | null }[]).map(
       (r) => ({
         conversationId: r.conversation_id,

@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from "lit";
+import { styleMap } from "lit/directives/style-map.js";
 import type { Agent } from "../../../protocol/api";
 import type { WorkspaceAgent } from "../../../protocol/console";
 import type { ConsoleChannel } from "../../../protocol/lobby";
@@ -52,6 +53,7 @@ export class ReportsPage extends LitElement {
       blockquote { margin: 0; }
       ul.comments { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px; }
       ul.comments li { border-bottom: 1px solid #eceef3; padding-bottom: 6px; }
+      .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 3px; margin-right: 6px; border: 1px solid rgb(0 0 0 / 0.25); }
     `,
   ];
   static override properties = {
@@ -205,6 +207,17 @@ export class ReportsPage extends LitElement {
           <thead><tr><th scope="col">Topic</th><th scope="col">Conversations</th></tr></thead>
           <tbody>${r.topics.map((t) => html`<tr><th scope="row">${t.topic}</th><td class="n">${t.conversations}</td></tr>`)}</tbody>
         </table>
+      </section>
+      <section class="card" aria-labelledby="labels-title">
+        <h2 id="labels-title">Labels</h2>
+        ${r.labels.length === 0
+          ? html`<p class="muted">No labelled conversations in this range.</p>`
+          : html`<table class="list">
+              <thead><tr><th scope="col">Label</th><th scope="col">Conversations</th></tr></thead>
+              <tbody>${r.labels.map(
+                (l) => html`<tr><th scope="row"><span class="swatch" style=${styleMap({ background: l.color })} aria-hidden="true"></span>${l.name}</th><td class="n">${l.conversations}</td></tr>`,
+              )}</tbody>
+            </table>`}
       </section>
     </div>
     <section class="card" aria-labelledby="comments-title">
