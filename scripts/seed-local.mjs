@@ -38,6 +38,46 @@ const faqs = [
   ["faq_vat", "When is the VAT return due?", "The VAT return is due on the 12th day of the second month after the period."],
 ];
 const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
+
+// ---- The agent's daily tools: labels (on a few of the history's threads) and saved replies, shared
+// and Dana's own, with variables and a Finnish variant. Re-seeding leaves what is there alone.
+const labels = [
+  ["lb_demo_vat", "VAT", "#2f5bea", "Taxes"],
+  ["lb_demo_payroll", "Payroll", "#1f9d55", "Payroll"],
+  ["lb_demo_urgent", "Urgent", "#d93025", null],
+  ["lb_demo_waiting_docs", "Waiting for documents", "#f5c542", "Invoicing"],
+];
+const cannedResponses = [
+  ["cr_demo_greeting", null, "greeting", "Greeting",
+    "Hello {{contact.name}}, thanks for writing to us. I'm {{agent.name}} and I'll help you with this.",
+    { fi: "Hei {{contact.name}}, kiitos viestistäsi. Olen {{agent.name}} ja autan sinua tässä." }],
+  ["cr_demo_vat_due", null, "vat-due", "VAT return due date",
+    "The VAT return is due on the 12th day of the second month after the period. We file it for you once the receipts are in.",
+    { fi: "Arvonlisäveroilmoitus on annettava kauden jälkeisen toisen kuukauden 12. päivänä." }],
+  ["cr_demo_documents", null, "documents", "Ask for documents",
+    "Could you upload the receipts under Documents, {{contact.name}}? We'll confirm to {{contact.email}} once they are in.", {}],
+  ["cr_demo_thanks", "ag_demo", "thanks", "Thanks and goodbye",
+    "Thank you, {{contact.name}}! If anything else comes up, just reply here. Reference: {{conversation.id}}", {}],
+];
+const dailyToolsSql = [
+  ...labels.map(
+    ([id, name, color]) =>
+      `INSERT INTO labels (workspace_id, id, name, color, created_at) VALUES ('ws_demo', ${q(id)}, ${q(name)}, ${q(color)}, ${now}) ON CONFLICT DO NOTHING;`,
+  ),
+  // The three newest history threads of each label's topic (and the two newest of all for Urgent).
+  ...labels.map(
+    ([id, , , topic]) =>
+      `INSERT INTO conversation_labels (workspace_id, conversation_id, label_id, created_at)
+  SELECT 'ws_demo', id, ${q(id)}, ${now} FROM conversations WHERE workspace_id = 'ws_demo' AND id LIKE 'cv_hist_%'
+  ${topic ? `AND topic = ${q(topic)}` : ""} ORDER BY created_at DESC LIMIT ${topic ? 3 : 2} ON CONFLICT DO NOTHING;`,
+  ),
+  ...cannedResponses.map(
+    ([id, owner, shortcut, title, body, variants]) =>
+      `INSERT INTO canned_responses (workspace_id, id, owner_agent_id, shortcut, title, body, variants, created_at, updated_at)
+  VALUES ('ws_demo', ${q(id)}, ${owner ? q(owner) : "NULL"}, ${q(shortcut)}, ${q(title)}, ${q(body)}, ${q(JSON.stringify(variants))}, ${now}, ${now}) ON CONFLICT DO NOTHING;`,
+  ),
+].join("\n");
+// ---- end of the daily tools
 const sql = `
 INSERT INTO workspaces (id, name, created_at) VALUES ('ws_demo', 'Demo Accounting Office', ${now}) ON CONFLICT DO NOTHING;
 INSERT INTO channels (workspace_id, id, key, name, allowed_origins, config, identity_secret, created_at)
@@ -58,7 +98,8 @@ INSERT INTO agents (workspace_id, id, email, name, role, password_hash, created_
 INSERT INTO api_keys (key_hash, workspace_id, id, name, created_at)
   VALUES (${q(await sha256Hex("demo-api-key"))}, 'ws_demo', 'key_demo', 'Demo key', ${now}) ON CONFLICT DO NOTHING;
 UPDATE workspaces SET time_zone = 'Europe/Helsinki' WHERE id = 'ws_demo' AND time_zone IS NULL;
-${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}`;
+${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}
+${dailyToolsSql}`;
 
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/seed.sql", sql);

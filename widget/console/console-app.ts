@@ -5,6 +5,7 @@ import type { ConsoleChannel } from "../../protocol/lobby";
 import { RequestError } from "../lib/api";
 import "./accounts-view";
 import "./admin/admin-panel";
+import "./admin/canned-responses-view";
 import { consoleApi } from "./console-api";
 import "./inbox-list";
 import type { InboxList } from "./inbox-list";
@@ -16,18 +17,25 @@ import "./password-form";
 import type { PasswordForm } from "./password-form";
 import { QueueAlert } from "./queue-alert";
 import "./queue-panel";
+import { ShortcutController, type ShortcutAction } from "./shortcuts";
+import "./shortcuts-sheet";
+import type { ShortcutsSheet } from "./shortcuts-sheet";
 import "./sign-in-form";
 import { consoleStyles } from "./styles";
 import { sentence } from "./text";
 import "./thread-view";
+import type { ThreadView } from "./thread-view";
 
 /** How long "someone else accepted this chat first" and its kin stay above the queue. */
 const NOTICE_MS = 10_000;
 /** Polled while the console is open; it is also how the server knows the agent is not away. */
 const NOTIFICATIONS_MS = 10_000;
 
-type View = "inbox" | "accounts" | "notifications" | "reports" | "admin";
-const VIEWS: View[] = ["inbox", "accounts", "notifications", "reports", "admin"];
+/** The composer has no note mode yet: its shortcut is left out of the sheet until it does. */
+const NO_NOTES: ReadonlySet<ShortcutAction> = new Set(["note"]);
+
+type View = "inbox" | "accounts" | "notifications" | "reports" | "replies" | "admin";
+const VIEWS: View[] = ["inbox", "accounts", "notifications", "reports", "replies", "admin"];
 
 /** Where the console is, in the address bar: `#view=inbox&c=<conversation>`. */
 function readLocation(): { view: View; conversation: string } {
@@ -67,6 +75,7 @@ export class ConsoleApp extends LitElement {
       .menu button:hover, .menu button:focus-visible { background: #eef1f8; }
       .menu .error { padding: 4px 10px; margin: 0; font-size: 13px; max-width: 240px; }
       .top .secondary { background: transparent; color: #fff; border-color: #5b6272; }
+      .top .keys { min-width: 32px; padding: 4px 9px; font-weight: 700; }
       main { min-height: 0; display: grid; }
       .inbox { display: grid; grid-template-columns: minmax(440px, 46%) 1fr; min-height: 0; }
       .left { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e3e6ee; }
@@ -134,6 +143,7 @@ export class ConsoleApp extends LitElement {
     this.notifications = [];
     this.unseen = 0;
     this.menuError = "";
+    new ShortcutController(this, (action) => this.shortcut(action), () => this.agent !== null);
   }
 
   override connectedCallback(): void {
@@ -315,6 +325,70 @@ export class ConsoleApp extends LitElement {
     return this.renderRoot.querySelector<InboxList>("parley-inbox");
   }
 
+  /** A control inside the open thread, found the way the agent would find it: by its role and name. */
+  private threadControl<T extends HTMLElement>(selector: string, text?: string): T | null {
+    const thread = this.renderRoot.querySelector<ThreadView>("parley-thread");
+    const found = [...(thread?.renderRoot.querySelectorAll<T>(selector) ?? [])];
+    return found.find((el) => text === undefined || el.textContent?.trim() === text) ?? null;
+  }
+
+  /** Each shortcut does what its visible control does; false when there is nothing for it to do here. */
+  private shortcut(action: ShortcutAction): boolean {
+    if (action === "help") {
+      this.renderRoot.querySelector<ShortcutsSheet>("parley-shortcuts-sheet")?.show();
+      return true;
+    }
+    if (action === "accept") {
+      const first = this.queue[0];
+      if (!first || !this.available) return false;
+      this.go("inbox");
+      this.accept(first.conversationId);
+      return true;
+    }
+    if (this.view !== "inbox") return false;
+    const inbox = this.inbox();
+    const composer = () => this.threadControl<HTMLElement>("parley-composer");
+    switch (action) {
+      case "next":
+      case "previous":
+        inbox?.moveCursor(action === "next" ? 1 : -1);
+        return inbox !== null;
+      case "open":
+        inbox?.openCursor();
+        return inbox !== null;
+      case "search":
+        inbox?.focusSearch();
+        return inbox !== null;
+      case "reply": {
+        const box = composer()?.shadowRoot?.querySelector<HTMLTextAreaElement>("textarea");
+        box?.focus();
+        return Boolean(box);
+      }
+      case "note": {
+        const target = composer();
+        target?.dispatchEvent(new CustomEvent("parley-note-mode", { detail: true }));
+        return Boolean(target);
+      }
+      case "archive": {
+        const button = this.threadControl<HTMLButtonElement>('[role="toolbar"] button', "Archive");
+        button?.click();
+        return Boolean(button);
+      }
+      case "label": {
+        const picker = this.threadControl<HTMLElement & { show(): Promise<void> }>("parley-label-picker");
+        void picker?.show();
+        return Boolean(picker);
+      }
+      case "assign": {
+        const select = [...(this.renderRoot.querySelector<ThreadView>("parley-thread")?.renderRoot.querySelectorAll("label") ?? [])]
+          .find((l) => l.textContent?.trim().startsWith("Responsible agent"))
+          ?.querySelector("select");
+        select?.focus();
+        return Boolean(select);
+      }
+    }
+  }
+
   private renderNav(agent: Agent) {
     const item = (view: View, label: string, extra: unknown = nothing) =>
       html`<li>
@@ -326,7 +400,8 @@ export class ConsoleApp extends LitElement {
       <ul>
         ${item("inbox", "Inbox")} ${item("accounts", "Accounts")}
         ${item("notifications", "Notifications", this.unseen > 0 ? html`<span class="badge alert" aria-label="${this.unseen} new">${this.unseen}</span>` : nothing)}
-        ${item("reports", "Reports")} ${agent.role === "admin" ? item("admin", "Administration") : nothing}
+        ${item("reports", "Reports")} ${item("replies", "Saved replies")}
+        ${agent.role === "admin" ? item("admin", "Administration") : nothing}
       </ul>
     </nav>`;
   }
@@ -345,6 +420,8 @@ export class ConsoleApp extends LitElement {
         // Its own chunk with the charting library: nothing of it loads until Reports is opened.
         void import("./reports/reports-page");
         return html`<parley-reports .agent=${agent} .channels=${this.channels} .agents=${this.agents}></parley-reports>`;
+      case "replies":
+        return html`<parley-saved-replies .agent=${agent}></parley-saved-replies>`;
       case "admin":
         if (agent.role === "admin") return html`<parley-admin .agent=${agent}></parley-admin>`;
     }
@@ -353,6 +430,7 @@ export class ConsoleApp extends LitElement {
         <parley-queue .queue=${this.queue} ?available=${this.available} .notice=${this.queueNotice} .accepting=${this.accepting}></parley-queue>
         <parley-inbox
           allowNew
+          .agents=${this.agents}
           .selected=${this.selected}
           @select-conversation=${(e: CustomEvent<string>) => this.go("inbox", e.detail)}
           @new-conversation=${() => this.renderRoot.querySelector<NewConversation>("parley-new-conversation")?.open()}
@@ -414,10 +492,12 @@ export class ConsoleApp extends LitElement {
               ${this.menuError ? html`<p class="error" role="alert">${this.menuError}</p>` : nothing}
             </div>
           </details>
+          <button class="secondary keys" type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.shortcut("help")}>?</button>
           <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
         </div>
         <main>${this.renderView(agent)}</main>
         <parley-password-form></parley-password-form>
+        <parley-shortcuts-sheet .left=${NO_NOTES}></parley-shortcuts-sheet>
       </div>
     `;
   }

@@ -1,9 +1,12 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
-import type { Attention, InboxConversation, InboxFilter } from "../../protocol/console";
+import type { Attention, InboxConversation, InboxFilter, WorkspaceAgent } from "../../protocol/console";
 import { PAGE_SIZES } from "../../protocol/console-limits";
+import type { Label } from "../../protocol/labels";
 import { RequestError } from "../lib/api";
 import { formatDateTime } from "../lib/format";
+import "./bulk-bar";
 import { consoleApi } from "./console-api";
+import { labelChip, labelChips, labelChipStyles } from "./label-chips";
 import { consoleStyles } from "./styles";
 
 /** Cheap enough to poll: one indexed query a page. New threads and replies show up within this. */
@@ -20,12 +23,14 @@ const FILTERS: { id: InboxFilter; label: string }[] = [
 const STATUS_LABEL = { queued: "Waiting", active: "Live", ended: "Ended" } as const;
 
 /**
- * Threads by latest activity: filters, Attentive/Answered, search, and pages of 25–250 rows
- * fetched by cursor. With `accountId` it is an account's Communication view.
+ * Threads by latest activity: filters, Attentive/Answered, labels, search, and pages of 25–250 rows
+ * fetched by cursor; ticked rows (shift-click ticks a range) get the bulk actions. With `accountId`
+ * it is an account's Communication view.
  */
 export class InboxList extends LitElement {
   static override styles = [
     consoleStyles,
+    labelChipStyles,
     css`
       :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fafbfd; }
       .controls { display: grid; gap: 8px; padding: 10px 12px; border-bottom: 1px solid #e3e6ee; }
@@ -41,6 +46,20 @@ export class InboxList extends LitElement {
       table { width: 100%; border-collapse: collapse; table-layout: fixed; }
       th { position: sticky; top: 0; background: #f1f3f8; text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: #5b6272; padding: 6px 10px; font-weight: 600; }
       th.subject { width: 52%; }
+      th.pick, td.pick { width: 34px; padding-right: 0; }
+      td.pick input, th.pick input { width: 16px; height: 16px; margin: 2px 0 0; accent-color: #2f5bea; cursor: pointer; }
+      tr.cursor td { box-shadow: inset 0 1px 0 #8aa4f5, inset 0 -1px 0 #8aa4f5; }
+      tr.cursor td:first-child { box-shadow: inset 3px 0 0 #2f5bea, inset 0 1px 0 #8aa4f5, inset 0 -1px 0 #8aa4f5; }
+      details.label-filter { position: relative; font-size: 13px; }
+      details.label-filter summary { cursor: pointer; list-style: none; border: 1px solid #c5cad6; border-radius: 7px; padding: 5px 10px; background: #fff; }
+      details.label-filter summary::-webkit-details-marker { display: none; }
+      details.label-filter summary::after { content: " ▾"; }
+      details.label-filter .menu { position: absolute; z-index: 20; top: calc(100% + 4px); left: 0; min-width: 200px; max-height: 280px; overflow: auto; display: grid; gap: 2px; padding: 8px; background: #fff; border: 1px solid #d9dde7; border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.18); }
+      details.label-filter label { display: flex; gap: 8px; align-items: center; padding: 4px 6px; border-radius: 6px; cursor: pointer; }
+      details.label-filter label:hover { background: #f1f3f8; }
+      .active-labels { display: inline-flex; gap: 4px; flex-wrap: wrap; align-items: center; }
+      .active-labels button { all: unset; cursor: pointer; border-radius: 10px; }
+      .active-labels button:focus-visible { outline: 3px solid #8aa4f5; }
       td { border-bottom: 1px solid #eceef3; padding: 8px 10px; vertical-align: top; font-size: 13px; color: #3d4455; }
       tr { cursor: pointer; }
       tr:hover td { background: #f4f6fb; }
@@ -61,7 +80,12 @@ export class InboxList extends LitElement {
     selected: { type: String },
     accountId: { type: String },
     allowNew: { type: Boolean },
-    filter: { state: true },
+    agents: { attribute: false },
+    filter: { attribute: false },
+    labelFilter: { state: true },
+    allLabels: { state: true },
+    picked: { state: true },
+    cursor: { state: true },
     attention: { state: true },
     query: { state: true },
     limit: { state: true },
@@ -74,7 +98,17 @@ export class InboxList extends LitElement {
   declare selected: string;
   declare accountId: string;
   declare allowNew: boolean;
+  /** Who bulk "Assign to…" offers. */
+  declare agents: WorkspaceAgent[];
+  /** All / Active / Unread / Archived; the host may set it (an account's "3 unread" opens Unread). */
   declare filter: InboxFilter;
+  /** Label ids: only threads carrying every one of them. */
+  declare labelFilter: string[];
+  declare allLabels: Label[];
+  /** Ticked rows, for the bulk actions. */
+  declare picked: Set<string>;
+  /** The row j and k move to (an index on this page), opened by Enter. */
+  declare cursor: number;
   declare attention: Attention | "";
   declare query: string;
   declare limit: number;
@@ -87,13 +121,20 @@ export class InboxList extends LitElement {
   private timer: ReturnType<typeof setInterval> | undefined;
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
+  /** Where the last tick was: a shift-click ticks everything from there. */
+  private anchor = -1;
 
   constructor() {
     super();
     this.selected = "";
     this.accountId = "";
     this.allowNew = false;
+    this.agents = [];
     this.filter = "active";
+    this.labelFilter = [];
+    this.allLabels = [];
+    this.picked = new Set();
+    this.cursor = -1;
     this.attention = "";
     this.query = "";
     this.limit = PAGE_SIZES[0];
@@ -107,6 +148,10 @@ export class InboxList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    void consoleApi
+      .labels()
+      .then(({ labels }) => (this.allLabels = labels))
+      .catch(() => {});
   }
 
   override disconnectedCallback(): void {
@@ -116,7 +161,7 @@ export class InboxList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("accountId")) this.firstPage();
+    if (changed.has("accountId") || changed.has("filter")) this.firstPage();
   }
 
   /** Fetches the page on screen again: polling, and after the agent changed something. */
@@ -130,10 +175,14 @@ export class InboxList extends LitElement {
         limit: this.limit,
         cursor: this.cursors.at(-1) ?? null,
         accountId: this.accountId || undefined,
+        labels: this.labelFilter,
       });
       // A filter changed while this was on its way: its answer is for a list no longer shown.
       if (generation !== this.generation) return;
       this.conversations = page.conversations;
+      const shown = new Set(page.conversations.map((c) => c.id));
+      if ([...this.picked].some((id) => !shown.has(id))) this.picked = new Set([...this.picked].filter((id) => shown.has(id)));
+      this.cursor = Math.min(this.cursor, page.conversations.length - 1);
       this.nextCursor = page.nextCursor;
       this.loaded = true;
       this.error = "";
@@ -150,12 +199,56 @@ export class InboxList extends LitElement {
     this.generation++;
     this.cursors = [null];
     this.loaded = false;
+    this.picked = new Set();
+    this.cursor = -1;
     void this.refresh();
   }
 
   private setFilter(filter: InboxFilter): void {
     this.filter = filter;
+  }
+
+  private toggleLabelFilter(id: string, on: boolean): void {
+    this.labelFilter = on ? [...this.labelFilter, id] : this.labelFilter.filter((l) => l !== id);
     this.firstPage();
+  }
+
+  /** j and k: the next or previous row becomes the cursor, focused and in view. */
+  moveCursor(delta: 1 | -1): void {
+    const count = this.conversations.length;
+    if (count === 0) return;
+    const from = this.cursor >= 0 ? this.cursor : this.conversations.findIndex((c) => c.id === this.selected);
+    this.cursor = from < 0 ? (delta === 1 ? 0 : count - 1) : Math.max(0, Math.min(count - 1, from + delta));
+    void this.updateComplete.then(() => {
+      const button = this.renderRoot.querySelectorAll<HTMLButtonElement>("td.subject button")[this.cursor];
+      button?.focus();
+      button?.scrollIntoView({ block: "nearest" });
+    });
+  }
+
+  /** Enter: opens the cursor's row. */
+  openCursor(): void {
+    const row = this.conversations[this.cursor];
+    if (row) this.select(row.id);
+  }
+
+  focusSearch(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+  }
+
+  private pick(e: MouseEvent, index: number): void {
+    e.stopPropagation();
+    const on = (e.target as HTMLInputElement).checked;
+    const [from, to] = e.shiftKey && this.anchor >= 0 ? [Math.min(this.anchor, index), Math.max(this.anchor, index)] : [index, index];
+    const next = new Set(this.picked);
+    for (const c of this.conversations.slice(from, to + 1)) on ? next.add(c.id) : next.delete(c.id);
+    this.picked = next;
+    this.anchor = index;
+  }
+
+  private pickAll(on: boolean): void {
+    this.picked = new Set(on ? this.conversations.map((c) => c.id) : []);
+    this.anchor = -1;
   }
 
   private onSearch(e: InputEvent): void {
@@ -174,11 +267,15 @@ export class InboxList extends LitElement {
     this.dispatchEvent(new CustomEvent<string>("select-conversation", { detail: id, bubbles: true, composed: true }));
   }
 
-  private renderRow(c: InboxConversation) {
+  private renderRow(c: InboxConversation, index: number) {
     const last = c.lastMessageAt
       ? html`${formatDateTime(c.lastMessageAt)}<br /><span class="muted">${c.lastAuthorName ?? ""}</span>`
       : html`<span class="muted">—</span>`;
-    return html`<tr aria-current=${c.id === this.selected ? "true" : "false"} class=${c.unread > 0 ? "unread" : ""} @click=${() => this.select(c.id)}>
+    const rowClass = `${c.unread > 0 ? "unread" : ""} ${index === this.cursor ? "cursor" : ""}`;
+    return html`<tr aria-current=${c.id === this.selected ? "true" : "false"} class=${rowClass} @click=${() => this.select(c.id)}>
+      <td class="pick">
+        <input type="checkbox" aria-label="Select ${c.subject}" .checked=${this.picked.has(c.id)} @click=${(e: MouseEvent) => this.pick(e, index)} />
+      </td>
       <td class="subject">
         <button type="button" @click=${(e: Event) => (e.stopPropagation(), this.select(c.id))}>
           <span class="who">
@@ -191,6 +288,7 @@ export class InboxList extends LitElement {
             <span class="chip ${c.attention}">${c.attention === "answered" ? "Answered" : "Attentive"}</span>
             ${c.archived ? html`<span class="chip">Archived</span>` : nothing}
             ${c.contact.account ? html`<span class="chip">${c.contact.account.name}</span>` : nothing}
+            ${labelChips(c.labels)}
           </span>
         </button>
       </td>
@@ -199,8 +297,44 @@ export class InboxList extends LitElement {
     </tr>`;
   }
 
+  private renderLabelFilter() {
+    if (this.allLabels.length === 0) return nothing;
+    const on = new Set(this.labelFilter);
+    const active = this.allLabels.filter((l) => on.has(l.id));
+    return html`<details class="label-filter">
+        <summary>Labels${active.length ? ` (${active.length})` : ""}</summary>
+        <div class="menu" role="group" aria-label="Filter by labels">
+          ${this.allLabels.map(
+            (l) => html`<label>
+              <input type="checkbox" .checked=${on.has(l.id)} @change=${(e: Event) => this.toggleLabelFilter(l.id, (e.target as HTMLInputElement).checked)} />
+              ${labelChip(l)}
+            </label>`,
+          )}
+        </div>
+      </details>
+      <span class="active-labels">
+        ${active.map(
+          (l) => html`<button type="button" aria-label="Stop filtering by ${l.name}" title="Stop filtering by ${l.name}" @click=${() => this.toggleLabelFilter(l.id, false)}>
+            ${labelChip({ ...l, name: `${l.name} ×` })}
+          </button>`,
+        )}
+      </span>`;
+  }
+
+  private renderBulkBar() {
+    if (this.picked.size === 0) return nothing;
+    return html`<parley-bulk-bar
+      .selected=${this.conversations.filter((c) => this.picked.has(c.id))}
+      .agents=${this.agents}
+      .labels=${this.allLabels}
+      @bulk-done=${() => void this.refresh()}
+      @clear-selection=${() => this.pickAll(false)}
+    ></parley-bulk-bar>`;
+  }
+
   override render() {
     const pageNumber = this.cursors.length;
+    const allPicked = this.conversations.length > 0 && this.conversations.every((c) => this.picked.has(c.id));
     return html`
       <div class="controls">
         <div class="row">
@@ -232,16 +366,23 @@ export class InboxList extends LitElement {
               <option value="answered" ?selected=${this.attention === "answered"}>Answered</option>
             </select>
           </label>
+          ${this.renderLabelFilter()}
         </div>
       </div>
+      ${this.renderBulkBar()}
       ${this.error ? html`<p class="error empty" role="alert">${this.error}</p>` : nothing}
       <div class="list">
         <table>
           <thead>
-            <tr><th class="subject" scope="col">Subject</th><th scope="col">Created</th><th scope="col">Last reply</th></tr>
+            <tr>
+              <th class="pick" scope="col">
+                <input type="checkbox" aria-label="Select all on this page" .checked=${allPicked} @change=${(e: Event) => this.pickAll((e.target as HTMLInputElement).checked)} />
+              </th>
+              <th class="subject" scope="col">Subject</th><th scope="col">Created</th><th scope="col">Last reply</th>
+            </tr>
           </thead>
           <tbody>
-            ${this.conversations.map((c) => this.renderRow(c))}
+            ${this.conversations.map((c, i) => this.renderRow(c, i))}
           </tbody>
         </table>
         ${this.loaded && this.conversations.length === 0

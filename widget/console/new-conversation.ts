@@ -8,7 +8,10 @@ import { newClientId } from "../lib/client-id";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 
-/** "New conversation": the agent writes to a customer first (subject, message, status, responsible agent). */
+/**
+ * "New conversation": the agent writes to a customer first (subject, message, status, responsible
+ * agent, files on the first message, and "Notify administrators" with a note for them).
+ */
 export class NewConversation extends LitElement {
   static override styles = [
     consoleStyles,
@@ -19,6 +22,9 @@ export class NewConversation extends LitElement {
       form > *, .two > * { min-width: 0; }
       input, select, textarea { width: 100%; }
       textarea { min-height: 110px; resize: vertical; }
+      textarea.note { min-height: 60px; }
+      label.check { display: flex; gap: 8px; align-items: center; font-weight: 600; font-size: 13px; }
+      label.check input { width: auto; }
     `,
   ];
   static override properties = {
@@ -27,12 +33,14 @@ export class NewConversation extends LitElement {
     me: { attribute: false },
     error: { state: true },
     busy: { state: true },
+    notify: { state: true },
   };
   declare channels: ConsoleChannel[];
   declare agents: WorkspaceAgent[];
   declare me: Agent | null;
   declare error: string;
   declare busy: boolean;
+  declare notify: boolean;
   /** One id per attempt, so a retried submit cannot start the thread twice. */
   private clientId = newClientId();
 
@@ -43,6 +51,7 @@ export class NewConversation extends LitElement {
     this.me = null;
     this.error = "";
     this.busy = false;
+    this.notify = false;
   }
 
   open(): void {
@@ -69,10 +78,18 @@ export class NewConversation extends LitElement {
         message: { clientId: this.clientId, body: field("message") },
         attention: field("attention") as Attention,
         responsibleAgentId: field("agent") || undefined,
+        notifyAdmins: this.notify ? { note: field("note") } : undefined,
       });
       this.clientId = newClientId();
+      // The thread exists now: its files follow the first message, and one that fails is said, not lost silently.
+      const files = data.getAll("files").filter((f): f is File => f instanceof File && f.size > 0);
+      const failed: string[] = [];
+      for (const file of files) await consoleApi.upload(conversation.id, file).catch(() => failed.push(file.name));
       form.reset();
-      this.close();
+      this.notify = false;
+      // Left open to say which files are missing; the thread itself is already open behind it.
+      if (failed.length) this.error = `The conversation started, but these files could not be attached: ${failed.join(", ")}. Attach them in the thread.`;
+      else this.close();
       this.dispatchEvent(new CustomEvent<string>("conversation-started", { detail: conversation.id, bubbles: true, composed: true }));
     } catch (err) {
       this.error = err instanceof RequestError ? err.message : "Could not reach the server. Try again.";
@@ -114,6 +131,14 @@ export class NewConversation extends LitElement {
             </select>
           </label>
         </div>
+        <label class="field">Attachments <input type="file" name="files" multiple /></label>
+        <label class="check">
+          <input type="checkbox" .checked=${this.notify} @change=${(e: Event) => (this.notify = (e.target as HTMLInputElement).checked)} />
+          Notify administrators
+        </label>
+        ${this.notify
+          ? html`<label class="field">Note for the administrators (optional) <textarea class="note" name="note" maxlength="1000"></textarea></label>`
+          : nothing}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <div class="dialog-actions">
           <button class="secondary" type="button" @click=${this.close}>Cancel</button>

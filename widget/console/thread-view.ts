@@ -8,6 +8,7 @@ import { formatDateTime, formatTime } from "../lib/format";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 import { sentence } from "./text";
+import "./label-picker";
 import "./thread-composer";
 import { formatSize, messageStyles, renderMessage, renderPending } from "./thread-messages";
 
@@ -370,6 +371,7 @@ export class ThreadView extends LitElement {
         ${c.archived ? html`<span class="chip">Archived</span>` : nothing}
         ${this.connection === "online" ? nothing : html`<span class="chip">${this.connection}</span>`}
         ${this.renderPresence()}
+        <parley-label-picker .conversationId=${c.id} .value=${c.labels} @labels-changed=${() => this.changed()}></parley-label-picker>
       </div>
       <div class="who">
         ${c.contact.name} &lt;${c.contact.email}&gt;${c.contact.emailVerified

@@ -5,12 +5,14 @@ import "./agents-view";
 import "./api-keys-view";
 import "./channels-view";
 import "./faqs-view";
+import "./labels-view";
 import "./outbox-view";
 import "./teams-view";
 
 const SECTIONS = [
   { id: "channels", label: "Channels" },
   { id: "faqs", label: "FAQs" },
+  { id: "labels", label: "Labels" },
   { id: "agents", label: "Agents" },
   { id: "teams", label: "Teams" },
   { id: "api-keys", label: "API keys" },
@@ -69,6 +71,8 @@ export class AdminPanel extends LitElement {
         return html`<parley-admin-channels></parley-admin-channels>`;
       case "faqs":
         return html`<parley-admin-faqs></parley-admin-faqs>`;
+      case "labels":
+        return html`<parley-admin-labels></parley-admin-labels>`;
       case "agents":
         return html`<parley-admin-agents .me=${me}></parley-admin-agents>`;
       case "teams":
