@@ -1,36 +1,62 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PublicChannel } from "../protocol/channel";
 import type { AgentRef } from "../protocol/frames";
-import { enqueueItem, lobbyClientFrame, type EnqueueItem } from "../protocol/lobby";
+import {
+  agentRouting,
+  enqueueItem,
+  lobbyClientFrame,
+  lobbySettings,
+  type AgentLoad,
+  type AgentRouting,
+  type EnqueueItem,
+  type LobbySettings,
+} from "../protocol/lobby";
 import { LIMITS, MAX_FRAME_BYTES } from "../protocol/limits";
 import { describeZodError } from "../worker/http/errors";
 import type { Env } from "../worker/env";
 import { roomFor } from "../worker/rooms";
 import { LOBBY_AGENT_HEADER, lobbyAgent, type LobbyAgent } from "./lobby-agent";
+import { agentRepliedSince, emailTargetMissed } from "./lobby-alerts";
 import { LobbyConsoles } from "./lobby-consoles";
+import { LobbyOffers } from "./lobby-offers";
+import { LobbyRouter } from "./lobby-router";
 import { offeredTo } from "./lobby-routing";
 import { LobbyStore, type QueueRow } from "./lobby-store";
+import { businessDeadline, LobbyTargets, type DueTarget } from "./lobby-targets";
 
 const PUSH_TIMER = "push";
 const MAX_PUSH_BACKOFF_MS = 5 * 60_000;
+/** A target alert that could not go out (D1 or the room unreachable) is tried again after this. */
+const ALERT_RETRY_MS = 30_000;
+
+/** One agent as an admin sees them in this channel. */
+export type AgentStatus = AgentLoad & { agentId: string; available: boolean; online: boolean };
 
 /**
  * One per channel: the agents' console sockets (hibernating), their "Available for chat" switch,
  * and the conversations waiting for an agent, in the order they arrived, at most
  * `LIMITS.queuePerChannel` of them. The Worker holds a seat before it creates a chat and calls
  * `enqueue` with it; rooms call `enqueue`/`dequeue`; agents accept over their socket
- * (docs/lobby-protocol.md).
+ * (docs/lobby-protocol.md). With automatic routing it offers each waiting chat to one agent at a
+ * time (LobbyRouter), and it keeps the channel's response-time targets (LobbyTargets); one alarm
+ * drives the position pushes, the offers' expiry and the targets.
  */
 export class ChannelLobby extends DurableObject<Env> {
   private readonly store: LobbyStore;
   private readonly consoles: LobbyConsoles;
+  private readonly offers: LobbyOffers;
+  private readonly targets: LobbyTargets;
+  private readonly router: LobbyRouter;
   private pushRun: Promise<void> | null = null;
   private pushAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new LobbyStore(ctx.storage.sql);
-    this.consoles = new LobbyConsoles(ctx, this.store);
+    this.offers = new LobbyOffers(ctx.storage.sql);
+    this.targets = new LobbyTargets(ctx.storage.sql);
+    this.consoles = new LobbyConsoles(ctx, this.store, this.offers, (id) => this.targets.dueAt(id, "wait"));
+    this.router = new LobbyRouter(this.store, this.offers, this.consoles);
     // Answered by the runtime without waking a hibernating lobby.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
@@ -56,18 +82,59 @@ export class ChannelLobby extends DurableObject<Env> {
    */
   async enqueue(item: EnqueueItem, seat?: string): Promise<void> {
     const parsed = enqueueItem.parse(item);
-    if (!this.store.enqueue(parsed, Date.now(), seat)) return;
+    const now = Date.now();
+    if (!this.store.enqueue(parsed, now, seat)) return;
+    this.startWaitTarget(parsed.conversationId, now);
     this.consoles.announceQueued(parsed.conversationId);
+    this.router.route(now);
     await this.pushPositions();
   }
 
   /** Takes a conversation out of the queue (it ended, or was handled elsewhere); idempotent. */
   async dequeue(conversationId: string): Promise<void> {
+    const ended = this.endLive(conversationId);
     const position = this.store.positionOf(conversationId);
-    if (position === null) return;
+    if (position === null) {
+      if (ended) this.router.route(Date.now());
+      return this.armAlarm();
+    }
     this.store.dequeue(conversationId);
+    this.leaveQueue(conversationId, "withdrawn");
     this.consoles.announceDequeued(conversationId, position);
+    this.router.route(Date.now());
     await this.pushPositions();
+  }
+
+  /**
+   * The channel's settings, from the Worker: on every console connect (so a lobby with agents in
+   * it always has them) and when an admin saves the channel. Offers stop at once when routing
+   * turns manual; consoles get the whole state when the mode changes.
+   */
+  async configure(settings: LobbySettings): Promise<void> {
+    const parsed = lobbySettings.parse(settings);
+    const modeBefore = this.offers.settings().routing.mode;
+    if (!this.offers.setSettings(parsed)) return;
+    this.router.withdrawStale();
+    this.router.route(Date.now());
+    if (parsed.routing.mode !== modeBefore) for (const ws of this.consoles.openSockets()) this.consoles.sendState(ws);
+    await this.armAlarm();
+  }
+
+  /** An admin set an agent's capacity or paused them: their offers and load follow at once. */
+  async setAgentRouting(agentId: string, routing: AgentRouting): Promise<void> {
+    if (!this.offers.setAgentRouting(agentId, agentRouting.parse(routing))) return;
+    this.router.withdrawStale();
+    this.router.route(Date.now());
+    this.router.sendLoad(agentId);
+    await this.armAlarm();
+  }
+
+  /** Every agent this lobby knows (a console open, a capacity set, a live chat), for the admins' view. */
+  agentStatuses(): AgentStatus[] {
+    const online = new Set(this.consoles.openSockets().map((ws) => this.consoles.agentOf(ws).agent.id));
+    const available = this.consoles.availableAgents();
+    const ids = new Set([...online, ...this.offers.knownAgents()]);
+    return [...ids].map((agentId) => ({ agentId, online: online.has(agentId), available: available.has(agentId), ...this.offers.loadOf(agentId) }));
   }
 
   /**
@@ -111,8 +178,12 @@ export class ChannelLobby extends DurableObject<Env> {
 
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(who);
+    const { routing, ...attachment } = who;
+    server.serializeAttachment(attachment);
+    if (routing) this.offers.setAgentRouting(who.agent.id, routing);
     this.consoles.announceAgents({ answer: server });
+    this.router.route(Date.now());
+    await this.armAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -140,10 +211,13 @@ export class ChannelLobby extends DurableObject<Env> {
         const agentId = consoles.agentOf(ws).agent.id;
         const switched = this.store.isAvailable(agentId) !== frame.available;
         this.store.setAvailable(agentId, frame.available);
-        return consoles.announceAgents({ answer: ws, switched });
+        consoles.announceAgents({ answer: ws, switched });
+        return this.reroute();
       }
       case "accept":
         return this.accept(ws, frame.conversationId);
+      case "decline":
+        return this.decline(ws, frame.conversationId);
     }
   }
 
@@ -155,6 +229,8 @@ export class ChannelLobby extends DurableObject<Env> {
     } catch {
       // Already closed by the runtime.
     }
+    // Their last tab closed: what was offered to them goes to someone who is there.
+    await this.reroute();
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -162,9 +238,105 @@ export class ChannelLobby extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.router.expire(now);
+    this.router.route(now);
     const due = this.store.earliestDue();
-    if (due !== null && due <= Date.now()) await this.pushPositions();
+    if (due !== null && due <= now) await this.pushPositions();
+    await this.alertDueTargets(now);
     await this.armAlarm();
+  }
+
+  /** Offers of agents who left or paused are withdrawn, and what waits is offered again. */
+  private async reroute(): Promise<void> {
+    this.router.withdrawStale();
+    this.router.route(Date.now());
+    await this.armAlarm();
+  }
+
+  /** Passes on an offer: it goes to the next agent in turn at once. */
+  private async decline(ws: WebSocket, conversationId: string): Promise<void> {
+    const { agent } = this.consoles.agentOf(ws);
+    if (this.offers.offerOf(conversationId)?.agentId !== agent.id) {
+      return this.consoles.sendError(ws, "not_offered_now", "this chat is not offered to you now", conversationId);
+    }
+    this.router.endOffer(conversationId, "declined");
+    this.router.route(Date.now());
+    await this.armAlarm();
+  }
+
+  /** The chat left the queue (`reason` for the agent it was offered to): its offer and its waiting clock end. */
+  private leaveQueue(conversationId: string, reason: "accepted" | "withdrawn"): void {
+    this.router.endOffer(conversationId, reason);
+    this.offers.forgetPasses(conversationId);
+    this.targets.clear(conversationId, "wait");
+  }
+
+  /** The chat ended (or could not be taken): its agent's load goes down. True when it was live. */
+  private endLive(conversationId: string): boolean {
+    const agentId = this.offers.endLive(conversationId);
+    this.targets.clear(conversationId, "first_response");
+    if (agentId === null) return false;
+    this.router.sendLoad(agentId);
+    return true;
+  }
+
+  private startWaitTarget(conversationId: string, now: number): void {
+    const { targets, openingHours } = this.offers.settings();
+    if (targets.waitSeconds === null) return;
+    const row = this.store.queued(conversationId);
+    const startedAt = row?.enqueuedAt ?? now;
+    const dueAt = businessDeadline(openingHours, startedAt, targets.waitSeconds * 1000);
+    if (dueAt !== null) this.targets.set({ conversationId, kind: "wait", dueAt, startedAt, agentId: row?.assignedAgentId ?? null });
+  }
+
+  private startFirstResponseTarget(conversationId: string, agentId: string, now: number): void {
+    const { targets, openingHours } = this.offers.settings();
+    if (targets.firstResponseSeconds === null) return;
+    const dueAt = businessDeadline(openingHours, now, targets.firstResponseSeconds * 1000);
+    if (dueAt !== null) this.targets.set({ conversationId, kind: "first_response", dueAt, startedAt: now, agentId });
+  }
+
+  /**
+   * Alerts, once, each chat past a target: a console frame to the agents concerned and an email
+   * to the responsible agent and the channel's address. A first-response target is missed only if
+   * the room shows no agent reply since the accept.
+   */
+  private async alertDueTargets(now: number): Promise<void> {
+    const settings = this.offers.settings();
+    for (const target of this.targets.due(now)) {
+      try {
+        const subject = await this.alertTarget(settings.workspaceId, target);
+        if (subject !== null) await emailTargetMissed(this.env, settings, target, subject);
+        this.targets.clear(target.conversationId, target.kind);
+      } catch (err) {
+        console.error("a target alert failed; trying again", target, err);
+        this.targets.postpone(target.conversationId, target.kind, now + ALERT_RETRY_MS);
+      }
+    }
+  }
+
+  /** Tells the consoles concerned; the chat's subject, or null when nothing was missed after all. */
+  private async alertTarget(workspaceId: string, target: DueTarget): Promise<string | null> {
+    const { conversationId, kind } = target;
+    if (kind === "wait") {
+      const row = this.store.queued(conversationId);
+      if (!row) return null;
+      const offer = this.offers.offerOf(conversationId);
+      if (offer) target.agentId = offer.agentId;
+      for (const ws of this.consoles.openSockets()) {
+        if (offeredTo(row, this.consoles.agentOf(ws).agent.id)) this.consoles.send(ws, { type: "overdue", conversationId, target: kind, subject: row.subject });
+      }
+      return row.subject;
+    }
+    if (target.agentId === null || this.offers.liveAgentOf(conversationId) !== target.agentId) return null;
+    if (await agentRepliedSince(this.env, conversationId, target.startedAt)) return null;
+    const row = await this.env.DB.prepare("SELECT subject FROM conversations WHERE workspace_id = ? AND id = ?")
+      .bind(workspaceId, conversationId)
+      .first<{ subject: string }>();
+    const subject = row?.subject ?? "a chat";
+    this.consoles.sendToAgent(target.agentId, { type: "overdue", conversationId, target: kind, subject });
+    return subject;
   }
 
   /**
@@ -187,7 +359,12 @@ export class ChannelLobby extends DurableObject<Env> {
     if (!offeredTo(row, agent.id)) {
       return consoles.sendError(ws, "not_offered", "this conversation is routed to another agent", conversationId);
     }
-    this.store.take(conversationId, agent, Date.now());
+    const now = Date.now();
+    this.store.take(conversationId, agent, now);
+    this.offers.setLive(conversationId, agent.id);
+    this.leaveQueue(conversationId, "accepted");
+    this.startFirstResponseTarget(conversationId, agent.id, now);
+    this.router.sendLoad(agent.id);
     consoles.announceDequeued(conversationId, position);
     const pushing = this.pushPositions();
 
@@ -196,11 +373,14 @@ export class ChannelLobby extends DurableObject<Env> {
       consoles.sendError(ws, "accept_failed", "the conversation could not be reached; it is still in the queue", conversationId);
     } else if (accepted === "ended") {
       this.store.forgetAccept(conversationId);
+      this.endLive(conversationId);
       consoles.sendError(ws, "conversation_ended", "the visitor ended this conversation", conversationId);
     } else {
       consoles.broadcast({ type: "accepted", conversationId, agent });
     }
+    this.router.route(Date.now());
     await pushing;
+    await this.armAlarm();
     if (accepted === "failed") return this.pushPositions();
     // After the queue's own pushes, so a late position can never land after this null.
     await roomFor(this.env, conversationId)
@@ -214,6 +394,8 @@ export class ChannelLobby extends DurableObject<Env> {
     } catch (err) {
       console.error("accept failed in the room", row.conversationId, err);
       this.store.restore(row);
+      this.endLive(row.conversationId);
+      this.startWaitTarget(row.conversationId, Date.now());
       this.consoles.announceQueued(row.conversationId);
       return "failed";
     }
@@ -263,7 +445,8 @@ export class ChannelLobby extends DurableObject<Env> {
   }
 
   private async armAlarm(): Promise<void> {
-    const due = this.store.earliestDue();
+    const dues = [this.store.earliestDue(), this.offers.earliestExpiry(), this.targets.earliestDue()].filter((d): d is number => d !== null);
+    const due = dues.length === 0 ? null : Math.min(...dues);
     if (due === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(due);
   }

@@ -535,7 +535,8 @@ export class ConversationRoom extends DurableObject<Env> {
           : `Chat ended by ${agentName ?? "the visitor"}`;
     const message = this.appendSystem({ kind: "ended", reason }, body);
     this.addEvent({ type: "conversation.ended", endedBy: reason });
-    if (before.status === "queued") this.outbox.add({ kind: "dequeue" });
+    // The lobby takes a waiting chat out of its queue, and an accepted one off its agent's load.
+    this.outbox.add({ kind: "dequeue" });
     if (settings.transcriptEmail) {
       this.outbox.add({ kind: "transcript", idempotencyKey: `${conversationId}:transcript:ended:${message.seq}`, uptoSeq: message.seq });
     }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { agentRef } from "../protocol/frames";
+import { agentRouting } from "../protocol/lobby";
 
 /**
  * Who is on a lobby socket, and for which channel. The Worker authenticates the agent, checks the
@@ -13,5 +14,7 @@ export const lobbyAgent = z.object({
   agent: agentRef,
   /** The agent's session (as in the room's principal), so that signing out closes this socket. */
   session: z.string().optional(),
+  /** The agent's capacity and pause as D1 has them at connect; the lobby keeps them, not the socket. */
+  routing: agentRouting.optional(),
 });
 export type LobbyAgent = z.infer<typeof lobbyAgent>;

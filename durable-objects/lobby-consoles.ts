@@ -1,6 +1,7 @@
 import type { LobbyErrorCode, LobbyServerFrame, LobbyStateFrame, QueueEntry } from "../protocol/lobby";
 import { lobbyAgent, type LobbyAgent } from "./lobby-agent";
 import { offeredTo, queueFor, toEntry } from "./lobby-routing";
+import type { LobbyOffers } from "./lobby-offers";
 import type { LobbyStore } from "./lobby-store";
 
 /**
@@ -14,6 +15,9 @@ export class LobbyConsoles {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly store: LobbyStore,
+    private readonly offers: LobbyOffers,
+    /** When a waiting chat passes its waiting target, if it has one. */
+    private readonly waitDueOf: (conversationId: string) => number | null,
   ) {}
 
   /** Agents who count as available: the switch is on and at least one of their console sockets is open. */
@@ -36,7 +40,7 @@ export class LobbyConsoles {
     const row = this.store.queued(conversationId);
     const position = this.store.positionOf(conversationId);
     if (!row || position === null) return;
-    const entry = toEntry(row, position);
+    const entry = toEntry(row, position, this.waitDueOf(conversationId));
     const available = this.availableAgents();
     this.announce((who, version) => ({
       type: "queued",
@@ -73,6 +77,18 @@ export class LobbyConsoles {
     );
   }
 
+  /** Sends to every open socket of one agent; for what is theirs alone (offers, load). */
+  sendToAgent(agentId: string, frame: LobbyServerFrame): void {
+    for (const ws of this.openSockets()) if (this.agentOf(ws).agent.id === agentId) this.send(ws, frame);
+  }
+
+  /** An entry of the queue as agents see it, for an offer. */
+  entryOf(conversationId: string): QueueEntry | null {
+    const row = this.store.queued(conversationId);
+    const position = this.store.positionOf(conversationId);
+    return row && position !== null ? toEntry(row, position, this.waitDueOf(conversationId)) : null;
+  }
+
   /** Sends to every open socket; for frames that are the same for everyone and change nothing (`accepted`). */
   broadcast(frame: LobbyServerFrame): void {
     for (const ws of this.openSockets()) this.send(ws, frame);
@@ -107,7 +123,21 @@ export class LobbyConsoles {
   private stateOf(ws: WebSocket, version: number): LobbyStateFrame {
     const { channelId, agent } = this.agentOf(ws);
     const available = this.store.isAvailable(agent.id);
-    const queue: QueueEntry[] = available ? queueFor(this.store.queue(), agent.id) : [];
-    return { type: "lobby", version, channelId, available, agentsAvailable: this.availableAgents().size, queue };
+    const queue: QueueEntry[] = available ? queueFor(this.store.queue(), agent.id, this.waitDueOf) : [];
+    const offers = this.offers.offersTo(agent.id).flatMap((o) => {
+      const entry = this.entryOf(o.conversationId);
+      return entry ? [{ entry, expiresAt: o.expiresAt }] : [];
+    });
+    return {
+      type: "lobby",
+      version,
+      channelId,
+      available,
+      agentsAvailable: this.availableAgents().size,
+      queue,
+      routing: this.offers.settings().routing.mode,
+      offers,
+      load: this.offers.loadOf(agent.id),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOCALES, MAX_ATTACHMENT_BYTES, MAX_MESSAGE_LENGTH } from "./limits";
+import { LIMITS, LOCALES, MAX_ATTACHMENT_BYTES, MAX_MESSAGE_LENGTH } from "./limits";
 
 export const locale = z.enum(LOCALES);
 
@@ -29,6 +29,26 @@ export const preChatField = z.object({
 
 /** Per-locale overrides of any widget string, e.g. `{ fi: { greeting: "Hei!" } }`. */
 export const stringOverrides = z.partialRecord(locale, z.record(z.string(), z.string().max(1000)));
+
+/**
+ * `manual`: the queue and Accept. `auto`: round robin, `least_busy`: the agent with the fewest live
+ * chats; both offer a chat to one available agent under capacity at a time, for `offerSeconds`.
+ */
+export const routingMode = z.enum(["manual", "auto", "least_busy"]);
+export const routingSettings = z.object({
+  mode: routingMode.default("manual"),
+  offerSeconds: z.number().int().min(LIMITS.routing.minOfferSeconds).max(LIMITS.routing.maxOfferSeconds).default(30),
+});
+const ROUTING_DEFAULTS = { mode: "manual" as const, offerSeconds: 30 };
+
+const targetSeconds = z.number().int().min(LIMITS.routing.minTargetSeconds).max(LIMITS.routing.maxTargetSeconds).nullable();
+export const responseTargets = z.object({
+  /** A waiting chat should be accepted within this. */
+  waitSeconds: targetSeconds.default(null),
+  /** An accepted chat should get the agent's first reply within this. */
+  firstResponseSeconds: targetSeconds.default(null),
+});
+const TARGET_DEFAULTS = { waitSeconds: null, firstResponseSeconds: null };
 
 /** Everything a channel can be set to; every field has a default, so `{}` is a working channel. */
 export const channelConfig = z.object({
@@ -76,6 +96,10 @@ export const channelConfig = z.object({
   notificationEmail: z.email().nullable().default(null),
   /** Routes a conversation linked to a request to any member of the assigned team. */
   allowTeamRouting: z.boolean().default(false),
+  /** How the channel's lobby hands out waiting chats (docs/lobby-protocol.md, "Routing"). */
+  routing: routingSettings.default(ROUTING_DEFAULTS),
+  /** Response-time targets, counted in opening hours only; null: no target. */
+  targets: responseTargets.default(TARGET_DEFAULTS),
 });
 
 /** Why the widget cannot start a live chat right now (`queue_full`: the channel's queue is at its cap). */
@@ -103,6 +127,9 @@ export const publicChannel = z.object({
 });
 
 export type ChannelConfig = z.infer<typeof channelConfig>;
+export type RoutingMode = z.infer<typeof routingMode>;
+export type RoutingSettings = z.infer<typeof routingSettings>;
+export type ResponseTargets = z.infer<typeof responseTargets>;
 export type PublicChannel = z.infer<typeof publicChannel>;
 export type OpeningHours = z.infer<typeof openingHours>;
 export type PreChatField = z.infer<typeof preChatField>;

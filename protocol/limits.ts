@@ -172,4 +172,15 @@ export const LIMITS = {
    * request must stay well inside a Worker's subrequest budget (1000).
    */
   bulkConversations: 100,
+  /** Routing and response-time targets (docs/limits.md, "Routing"). */
+  routing: {
+    /** An offer shorter than this cannot be read and answered; longer than this leaves the visitor waiting on one absent agent. */
+    minOfferSeconds: 10,
+    maxOfferSeconds: 600,
+    /** Concurrent live chats an agent may be given; the default is 3. */
+    maxCapacity: 20,
+    defaultCapacity: 3,
+    minTargetSeconds: 30,
+    maxTargetSeconds: 24 * 3600,
+  },
 } as const satisfies Record<string, unknown>;

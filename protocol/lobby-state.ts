@@ -29,3 +29,27 @@ export function applyLobbyDelta(state: LobbyStateFrame, frame: LobbyDeltaFrame):
     }
   }
 }
+
+/** The frames about this agent alone, which carry no version: the next whole state says the same. */
+export type LobbyOwnFrame =
+  | { type: "offer"; offer: LobbyStateFrame["offers"][number] }
+  | { type: "offer_ended"; conversationId: string }
+  | { type: "load"; load: LobbyStateFrame["load"] };
+
+/**
+ * A console's copy of its lobby state after an offer, its end, or a new load.
+ *
+ * @example state = applyOwnFrame(state, { type: "load", load });
+ */
+export function applyOwnFrame(state: LobbyStateFrame, frame: LobbyOwnFrame): LobbyStateFrame {
+  switch (frame.type) {
+    case "offer": {
+      const others = state.offers.filter((o) => o.entry.conversationId !== frame.offer.entry.conversationId);
+      return { ...state, offers: [...others, frame.offer] };
+    }
+    case "offer_ended":
+      return { ...state, offers: state.offers.filter((o) => o.entry.conversationId !== frame.conversationId) };
+    case "load":
+      return { ...state, load: frame.load };
+  }
+}

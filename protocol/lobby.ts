@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { openingHours, responseTargets, routingMode, routingSettings } from "./channel";
 import { agentRef } from "./frames";
 
 /**
@@ -29,7 +30,28 @@ export const queueEntry = z.object({
   /** 1-based place in the channel's whole queue: the same number the visitor sees. */
   position: z.number().int().positive(),
   assignedAgentId: z.string().nullable(),
+  /** When it passes the channel's waiting target (opening hours counted only); null: no target. */
+  waitDueAt: z.number().int().nullable(),
 });
+
+/** What the lobby needs of its channel to route; the Worker hands it over on every console connect and channel save. */
+export const lobbySettings = z.object({
+  workspaceId: z.string(),
+  routing: routingSettings,
+  targets: responseTargets,
+  openingHours: openingHours.nullable(),
+  /** The channel's address, alerted once per missed target. */
+  notificationEmail: z.string().nullable(),
+});
+
+/** An agent's share of routing: at most `capacity` live chats, none offered while `paused`. */
+export const agentRouting = z.object({ capacity: z.number().int().min(1), paused: z.boolean() });
+
+/** This agent's own load in this channel: live chats (accepted, not ended) and offers held, of `capacity`. */
+export const agentLoad = agentRouting.extend({ live: z.number().int().min(0), offered: z.number().int().min(0) });
+
+/** A chat offered to this agent alone, to take or decline before `expiresAt`. */
+export const offerEntry = z.object({ entry: queueEntry, expiresAt: z.number().int() });
 
 // Console → lobby
 export const availabilityFrame = z.object({ type: z.literal("availability"), available: z.boolean() });
@@ -37,7 +59,9 @@ export const acceptFrame = z.object({ type: z.literal("accept"), conversationId:
 export const lobbyPingFrame = z.object({ type: z.literal("ping") });
 /** Asks for the whole state again, after a console saw a gap in `version`. */
 export const resyncFrame = z.object({ type: z.literal("resync") });
-export const lobbyClientFrame = z.discriminatedUnion("type", [availabilityFrame, acceptFrame, lobbyPingFrame, resyncFrame]);
+/** Passes on an offer: it goes to the next agent at once. */
+export const declineFrame = z.object({ type: z.literal("decline"), conversationId: z.string().min(1).max(64) });
+export const lobbyClientFrame = z.discriminatedUnion("type", [availabilityFrame, acceptFrame, declineFrame, lobbyPingFrame, resyncFrame]);
 
 // Lobby → console
 /**
@@ -59,6 +83,11 @@ export const lobbyStateFrame = z.object({
   agentsAvailable: z.number().int().min(0),
   /** The conversations offered to this agent, in queue order; empty while the agent is not available. */
   queue: z.array(queueEntry),
+  /** The channel's routing mode. */
+  routing: routingMode,
+  /** Chats offered to this agent alone right now (auto and least_busy). */
+  offers: z.array(offerEntry),
+  load: agentLoad,
 });
 /**
  * A conversation joined the queue at `position` (the end, or its old place after a failed accept):
@@ -76,6 +105,26 @@ export const agentsAvailableFrame = z.object({
 });
 /** Someone took a conversation, confirmed by its room: an announcement after its `dequeued`, so it carries no version. */
 export const acceptedFrame = z.object({ type: z.literal("accepted"), conversationId: z.string(), agent: agentRef });
+/**
+ * To the chosen agent's sockets only: take this chat (`accept`) or `decline` before `expiresAt`.
+ * Carries no version: the `offers` of the next whole state say the same.
+ */
+export const offerFrame = z.object({ type: z.literal("offer"), offer: offerEntry });
+/** The offer is over: taken (by this agent or another), declined, timed out, or the chat left the queue. */
+export const offerEndedFrame = z.object({
+  type: z.literal("offer_ended"),
+  conversationId: z.string(),
+  reason: z.enum(["accepted", "declined", "timeout", "withdrawn"]),
+});
+/** This agent's load changed (a chat taken or ended, an offer made or over, capacity or pause set). */
+export const loadFrame = z.object({ type: z.literal("load"), load: agentLoad });
+/** A chat passed a response-time target: to the agents it is offered to (waiting) or its agent (first response), once. */
+export const overdueFrame = z.object({
+  type: z.literal("overdue"),
+  conversationId: z.string(),
+  target: z.enum(["wait", "first_response"]),
+  subject: z.string(),
+});
 export const lobbyErrorCode = z.enum([
   "bad_frame",
   "frame_too_large",
@@ -91,6 +140,8 @@ export const lobbyErrorCode = z.enum([
   "conversation_ended",
   /** The conversation could not be reached; it stays in the queue. */
   "accept_failed",
+  /** Decline: this chat is not offered to you now. */
+  "not_offered_now",
 ]);
 export const lobbyErrorFrame = z.object({
   type: z.literal("error"),
@@ -105,6 +156,10 @@ export const lobbyServerFrame = z.discriminatedUnion("type", [
   dequeuedFrame,
   agentsAvailableFrame,
   acceptedFrame,
+  offerFrame,
+  offerEndedFrame,
+  loadFrame,
+  overdueFrame,
   lobbyErrorFrame,
   lobbyPongFrame,
 ]);
@@ -122,4 +177,8 @@ export type LobbyStateFrame = z.infer<typeof lobbyStateFrame>;
 /** The frames that change a console's copy of the state, each one version on from the last. */
 export type LobbyDeltaFrame = z.infer<typeof queuedFrame> | z.infer<typeof dequeuedFrame> | z.infer<typeof agentsAvailableFrame>;
 export type LobbyErrorCode = z.infer<typeof lobbyErrorCode>;
+export type LobbySettings = z.infer<typeof lobbySettings>;
+export type AgentRouting = z.infer<typeof agentRouting>;
+export type AgentLoad = z.infer<typeof agentLoad>;
+export type OfferEntry = z.infer<typeof offerEntry>;
 export type ConsoleChannel = z.infer<typeof consoleChannel>;

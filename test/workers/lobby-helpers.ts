@@ -3,7 +3,7 @@ import { hashPassword } from "../../worker/auth/password";
 import { newId } from "../../worker/db/ids";
 import type { Agent } from "../../protocol/api";
 import type { EnqueueItem, LobbyServerFrame, LobbyStateFrame } from "../../protocol/lobby";
-import { applyLobbyDelta } from "../../protocol/lobby-state";
+import { applyLobbyDelta, applyOwnFrame } from "../../protocol/lobby-state";
 import { postJson, TestSocket, type Workspace } from "./fixtures";
 
 const PASSWORD = "lobby test password";
@@ -48,6 +48,8 @@ export function viewOf(socket: LobbySocket, upTo = socket.frames.length): LobbyS
       const next = applyLobbyDelta(view, frame);
       if (!next) throw new Error(`version ${frame.version} after ${view.version}: ${JSON.stringify(socket.frames)}`);
       view = next;
+    } else if (view && (frame.type === "offer" || frame.type === "offer_ended" || frame.type === "load")) {
+      view = applyOwnFrame(view, frame);
     }
   }
   return view;

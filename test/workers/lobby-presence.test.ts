@@ -39,7 +39,17 @@ describe("the console's channels and lobby sockets", () => {
     });
     expect(await status(lobbyX, { cookie: cookieX })).toEqual({ status: 426, code: "upgrade_required" });
     const own = await openLobby(x.channelId, cookieX);
-    expect(own.frames[0]).toEqual({ type: "lobby", version: 0, channelId: x.channelId, available: false, agentsAvailable: 0, queue: [] });
+    expect(own.frames[0]).toEqual({
+      type: "lobby",
+      version: 0,
+      channelId: x.channelId,
+      available: false,
+      agentsAvailable: 0,
+      queue: [],
+      routing: "manual",
+      offers: [],
+      load: { capacity: 3, paused: false, live: 0, offered: 0 },
+    });
     own.close();
   });
 });

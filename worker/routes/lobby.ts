@@ -3,6 +3,7 @@ import { LOBBY_AGENT_HEADER, type LobbyAgent } from "../../durable-objects/lobby
 import type { ConsoleChannel } from "../../protocol/lobby";
 import type { AppEnv } from "../app-env";
 import { requireAgent, sameOriginOnly } from "../auth/middleware";
+import { agentRoutingOf, lobbySettingsOf } from "../channels/lobby-settings";
 import { findChannel, listChannels } from "../db/channels";
 import { sessionExists, socketSession } from "../db/sessions";
 import { notFound } from "../http/errors";
@@ -34,10 +35,13 @@ lobbyRoutes.get("/channels/:channelId/lobby", async (c) => {
     return c.json({ error: { code: "upgrade_required", message: "connect with a WebSocket" } }, 426);
   }
   const session = socketSession(c.get("session"));
-  const who: LobbyAgent = { channelId: channel.id, agent: { id: agent.id, name: agent.name }, session };
+  const routing = await agentRoutingOf(c.env.DB, agent.workspaceId, agent.id);
+  const who: LobbyAgent = { channelId: channel.id, agent: { id: agent.id, name: agent.name }, session, routing };
   const headers = new Headers(c.req.raw.headers);
   headers.set(LOBBY_AGENT_HEADER, JSON.stringify(who));
   const lobby = lobbyFor(c.env, channel.id);
+  // Routing needs the channel's settings whenever an agent is there to be offered a chat.
+  await lobby.configure(lobbySettingsOf(channel));
   const res = await lobby.fetch(new Request(c.req.url, { method: "GET", headers }));
   if (res.webSocket && !(await sessionExists(c.env.DB, c.get("session")))) await lobby.revokeSockets(agent.id, session);
   return res;
