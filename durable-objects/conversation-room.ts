@@ -11,6 +11,7 @@ import {
   type ErrorCode,
   type Feedback,
   type Message,
+  type PageFrame,
   type RoomSnapshot,
   type ServerFrame,
   type SystemEvent,
@@ -20,6 +21,7 @@ import { describeZodError } from "../worker/http/errors";
 import type { Env } from "../worker/env";
 import { PRINCIPAL_HEADER, principalSchema, type Principal } from "./principal";
 import { roomInit, type RoomIdentity, type RoomInit } from "./room-init";
+import { RoomContext } from "./room-context";
 import { RoomEventCursor } from "./room-events";
 import { RoomLimits, senderOf, type CountedFrame } from "./room-limits";
 import { RoomOutbox, type OutboxItem } from "./room-outbox";
@@ -59,6 +61,7 @@ export class ConversationRoom extends DurableObject<Env> {
   private schedule: RoomSchedule;
   private outbox: RoomOutbox;
   private events: RoomEventCursor;
+  private context: RoomContext;
   /** The alarm this instance last set; undefined until read, since an earlier instance may have set one. */
   private alarmAt: number | null | undefined;
   private lastSyncAt = 0;
@@ -71,6 +74,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.schedule = new RoomSchedule(ctx.storage.sql);
     this.outbox = new RoomOutbox(ctx.storage.sql);
     this.events = new RoomEventCursor(ctx.storage.sql);
+    this.context = new RoomContext(ctx.storage.sql);
     this.limits = new RoomLimits(Number(env.RATE_LIMIT_FACTOR ?? "1") || 1);
     // Answered by the runtime without waking a hibernating room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -87,9 +91,10 @@ export class ConversationRoom extends DurableObject<Env> {
     const parsed = roomInit.safeParse(input);
     // A ZodError loses its details on the way back over RPC; a plain message keeps them.
     if (!parsed.success) throw new Error(`bad room init: ${describeZodError(parsed.error)}`);
-    const { status, agent, ...identity } = parsed.data;
+    const { status, agent, visitorContext, ...identity } = parsed.data;
     const isNew = !this.store.identity();
     this.store.init(identity, status, agent);
+    this.context.configure(visitorContext);
     if (isNew) {
       this.addEvent({ type: "conversation.created" });
       this.requestSync();
@@ -266,6 +271,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.schedule = new RoomSchedule(this.ctx.storage.sql);
     this.outbox = new RoomOutbox(this.ctx.storage.sql);
     this.events = new RoomEventCursor(this.ctx.storage.sql);
+    this.context = new RoomContext(this.ctx.storage.sql);
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -290,6 +296,7 @@ export class ConversationRoom extends DurableObject<Env> {
       author: { type: principal.data.role, id: principal.data.id, name: principal.data.name },
       ...this.snapshotOf(this.store.state()),
     });
+    if (principal.data.role === "agent") this.send(server, { type: "context", context: this.context.get() });
     // A visitor who arrives while an agent's answer waits for them starts the idle clock (it does
     // not run while nobody is on the page).
     const owed = principal.data.role === "visitor" ? this.replyOwedSince() : null;
@@ -359,6 +366,9 @@ export class ConversationRoom extends DurableObject<Env> {
         break;
       case "transcript":
         result = this.requestTranscript(ws, principal);
+        break;
+      case "page":
+        result = this.recordPage(principal, frame);
         break;
     }
     if (!result.ok) return this.sendError(ws, result.code, result.message, undefined, result.retryAfterMs);
@@ -594,6 +604,18 @@ export class ConversationRoom extends DurableObject<Env> {
     if (!this.identity().settings.transcriptEmail) return refuse("not_allowed", "this channel does not email transcripts");
     if (this.store.state().status !== "ended") return refuse("not_allowed", "the transcript is emailed when the chat has ended");
     this.send(ws, { type: "done", request: "transcript" });
+    return OK;
+  }
+
+  /** The visitor's page, pushed to agents at once; nothing is kept where the channel opted out. */
+  private recordPage(principal: Principal, frame: PageFrame): RoomResult {
+    if (principal.role !== "visitor") return refuse("not_allowed", "only the visitor reports the page they are on");
+    if (!this.context.settings().enabled) return refuse("not_allowed", "this channel does not take visitor context");
+    if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has ended");
+    if (this.context.record(frame, Date.now())) {
+      const context = this.context.get();
+      for (const ws of this.ctx.getWebSockets("agent")) this.send(ws, { type: "context", context });
+    }
     return OK;
   }
 

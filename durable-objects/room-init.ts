@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { locale } from "../protocol/channel";
+import { locale, visitorContextSettings } from "../protocol/channel";
 import { agentRef } from "../protocol/frames";
 
 /** The channel settings a room lives by, copied when the conversation starts. */
@@ -25,9 +25,11 @@ export const roomInit = z
     settings: roomSettings,
     status: z.enum(["queued", "active"]).default("queued"),
     agent: agentRef.nullable().default(null),
+    /** Kept by the room's context store (room-context.ts); rooms set up before it report as channels do by default. */
+    visitorContext: visitorContextSettings.default({ enabled: true, stripQuery: false }),
   })
   .refine((r) => r.status === "queued" || r.agent !== null, "an active conversation needs its agent");
 
 export type RoomInit = z.input<typeof roomInit>;
-export type RoomIdentity = Omit<z.infer<typeof roomInit>, "status" | "agent">;
+export type RoomIdentity = Omit<z.infer<typeof roomInit>, "status" | "agent" | "visitorContext">;
 export type RoomSettings = z.infer<typeof roomSettings>;

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { locale } from "./channel";
 import { clientId, messageBody, messageSchema, conversationStatus } from "./frames";
-import { MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
+import { attributeMap } from "./custom-attributes";
+import { LIMITS, MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH, MAX_SUBJECT_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 
 /** HTTP bodies shared by the Worker (which parses them) and the front ends (which send them). */
 
@@ -34,6 +35,12 @@ export const visitorIdentity = z.object({
   userName: z.string().max(MAX_NAME_LENGTH).optional(),
 });
 
+/**
+ * `user-token`: a JWT (HS256, the channel's identity secret) with the customer's identity, expiry
+ * and attributes (README, "Signed context"); checked by worker/auth/user-token.ts.
+ */
+export const userToken = z.string().min(1).max(LIMITS.userToken.maxBytes, `userToken is at most ${LIMITS.userToken.maxBytes} characters`);
+
 /** Answers to the channel's extra pre-chat fields, by field key. */
 export const fieldAnswers = z.record(z.string().max(32), z.string().max(500)).default({});
 
@@ -44,6 +51,9 @@ export const startConversationRequest = z.object({
   fields: fieldAnswers,
   locale: locale.optional(),
   identity: visitorIdentity.optional(),
+  userToken: userToken.optional(),
+  /** The host page's own facts, unsigned: agents see them marked unverified. */
+  attributes: attributeMap.optional(),
   message: z.object({ clientId, body: messageBody }),
 });
 
@@ -71,7 +81,9 @@ export const faqSearchQuery = z.object({ q: z.string().trim().min(1, "q is requi
 export const faqSearchResponse = z.object({ faqs: z.array(faqSchema) });
 
 /** The signed-in customer's threads on this channel, each with a token to open it. */
-export const threadsRequest = z.object({ identity: visitorIdentity });
+export const threadsRequest = z
+  .object({ identity: visitorIdentity.optional(), userToken: userToken.optional() })
+  .refine((r) => r.identity || r.userToken, "send identity (user-hash) or userToken");
 
 export const conversationSummary = z.object({
   id: z.string(),

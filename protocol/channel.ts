@@ -50,6 +50,12 @@ export const responseTargets = z.object({
 });
 const TARGET_DEFAULTS = { waitSeconds: null, firstResponseSeconds: null };
 
+export const visitorContextSettings = z.object({
+  enabled: z.boolean().default(true),
+  stripQuery: z.boolean().default(false),
+});
+const VISITOR_CONTEXT_DEFAULTS = { enabled: true, stripQuery: false };
+
 /** Everything a channel can be set to; every field has a default, so `{}` is a working channel. */
 export const channelConfig = z.object({
   /** The channel's switch: off, the widget shows nothing and no new chat or ticket starts on it. */
@@ -96,6 +102,11 @@ export const channelConfig = z.object({
   notificationEmail: z.email().nullable().default(null),
   /** Routes a conversation linked to a request to any member of the assigned team. */
   allowTeamRouting: z.boolean().default(false),
+  /**
+   * Visitor context: the widget reports the page and the trail of pages to agents. A channel can
+   * keep it off for privacy, or keep URLs without their query strings (tokens, emails, searches).
+   */
+  visitorContext: visitorContextSettings.default(VISITOR_CONTEXT_DEFAULTS),
   /** How the channel's lobby hands out waiting chats (docs/lobby-protocol.md, "Routing"). */
   routing: routingSettings.default(ROUTING_DEFAULTS),
   /** Response-time targets, counted in opening hours only; null: no target. */
@@ -122,11 +133,14 @@ export const publicChannel = z.object({
   attachments: channelConfig.shape.attachments.unwrap(),
   strings: stringOverrides,
   openingHours: openingHours.nullable(),
+  /** Whether the widget reports pages, and with or without query strings. */
+  visitorContext: visitorContextSettings,
   /** Whether a live chat can start now, and if not, why. */
   availability: z.object({ available: z.boolean(), reason: unavailableReason.nullable() }),
 });
 
 export type ChannelConfig = z.infer<typeof channelConfig>;
+export type VisitorContextSettings = z.infer<typeof visitorContextSettings>;
 export type RoutingMode = z.infer<typeof routingMode>;
 export type RoutingSettings = z.infer<typeof routingSettings>;
 export type ResponseTargets = z.infer<typeof responseTargets>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_COMMENT_LENGTH, MAX_MESSAGE_LENGTH } from "./limits";
+import { LIMITS, MAX_COMMENT_LENGTH, MAX_MESSAGE_LENGTH } from "./limits";
 
 /**
  * The WebSocket protocol between clients (widget, console, load tools) and a ConversationRoom.
@@ -85,7 +85,32 @@ export const reopenFrame = z.object({ type: z.literal("reopen") });
 export const feedbackClientFrame = z.object({ type: z.literal("feedback"), feedback: feedbackSchema });
 /** "Email me the transcript": to the conversation's contact email. */
 export const transcriptFrame = z.object({ type: z.literal("transcript") });
+
+const ctx = LIMITS.visitorContext;
+const pageUrl = z.url({ protocol: /^https?$/ }).max(ctx.urlLength, `a page URL is at most ${ctx.urlLength} characters`);
+/** One page of the visitor's trail; `at` is when the room heard of it. */
+export const visitorPage = z.object({
+  url: pageUrl,
+  title: z.string().max(ctx.titleLength, `a page title is at most ${ctx.titleLength} characters`),
+  at: z.number().int(),
+});
+export const deviceClass = z.enum(["desktop", "tablet", "mobile"]);
+/**
+ * The widget's report of where the visitor is: the page now (a load, or a History API navigation)
+ * and, with it, what the browser says of itself. Sent only while a conversation exists, and not at
+ * all on a channel that opts out (see channelConfig.visitorContext).
+ */
+export const pageFrame = z.object({
+  type: z.literal("page"),
+  url: pageUrl,
+  title: visitorPage.shape.title,
+  referrer: pageUrl.or(z.literal("")).optional(),
+  language: z.string().max(ctx.languageLength).optional(),
+  timeZone: z.string().max(ctx.timeZoneLength).optional(),
+  device: deviceClass.optional(),
+});
 export const clientFrame = z.discriminatedUnion("type", [
+  pageFrame,
   sendFrame,
   resumeFrame,
   pingFrame,
@@ -151,6 +176,17 @@ export const idleWarningFrame = z.object({ type: z.literal("idle_warning"), clos
 export const feedbackFrame = z.object({ type: z.literal("feedback"), feedback: feedbackSchema });
 /** To agents, at once, when the visitor opens the page or the last of their sockets closes. */
 export const presenceFrame = visitorPresence.extend({ type: z.literal("presence") });
+/** What the agent's context panel shows of the visitor's browsing: the page now and the trail, oldest first. */
+export const visitorContext = z.object({
+  page: visitorPage.nullable(),
+  trail: z.array(visitorPage).max(ctx.trailPages),
+  referrer: z.string().nullable(),
+  language: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  device: deviceClass.nullable(),
+});
+/** To agents: on connect, and whenever the visitor's page changes. */
+export const contextFrame = z.object({ type: z.literal("context"), context: visitorContext });
 /** Confirms a request that has no message of its own (transcript sent, feedback saved). */
 export const doneFrame = z.object({ type: z.literal("done"), request: z.enum(["transcript", "feedback"]) });
 export const errorCode = z.enum([
@@ -183,6 +219,7 @@ export const serverFrame = z.discriminatedUnion("type", [
   idleWarningFrame,
   feedbackFrame,
   presenceFrame,
+  contextFrame,
   doneFrame,
   errorFrame,
   pongFrame,
@@ -199,6 +236,10 @@ export type Feedback = z.infer<typeof feedbackSchema>;
 export type ReadState = z.infer<typeof readState>;
 export type VisitorPresence = z.infer<typeof visitorPresence>;
 export type ClientFrame = z.infer<typeof clientFrame>;
+export type VisitorContext = z.infer<typeof visitorContext>;
+export type VisitorPage = z.infer<typeof visitorPage>;
+export type PageFrame = z.infer<typeof pageFrame>;
+export type DeviceClass = z.infer<typeof deviceClass>;
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type ErrorCode = z.infer<typeof errorCode>;
 export type ConversationStatus = z.infer<typeof conversationStatus>;

@@ -37,6 +37,8 @@ export const LIMITS = {
       reopen: { burst: 3, perSecond: perMinute(1) },
       transcript: { burst: 2, perSecond: perMinute(0.2) },
       resume: { burst: 20, perSecond: 2 },
+      /** The page the visitor is on: each SPA navigation sends one; a script pushing history runs dry. */
+      page: { burst: 20, perSecond: perMinute(20) },
     },
     agent: {
       send: { burst: 30, perSecond: 5 },
@@ -47,6 +49,8 @@ export const LIMITS = {
       reopen: { burst: 5, perSecond: perMinute(2) },
       transcript: { burst: 2, perSecond: perMinute(0.2) },
       resume: { burst: 40, perSecond: 4 },
+      /** Refused anyway (only the visitor has a page); counted so a client looping on it is slowed. */
+      page: { burst: 5, perSecond: perMinute(5) },
     },
     /** REST API, inbound hooks and email replies post through the room's RPC. */
     integrator: {
@@ -182,5 +186,47 @@ export const LIMITS = {
     defaultCapacity: 3,
     minTargetSeconds: 30,
     maxTargetSeconds: 24 * 3600,
+  },
+  /** Visitor context (docs/limits.md, "Visitor context"): what the widget reports and the host signs. */
+  visitorContext: {
+    /** Pages the trail keeps per conversation; the oldest fall off. */
+    trailPages: 50,
+    urlLength: 2048,
+    titleLength: 300,
+    /** BCP 47 tag and IANA zone names are short; these are generous ceilings. */
+    languageLength: 35,
+    timeZoneLength: 64,
+  },
+  /** `user-token` (worker/auth/user-token.ts). */
+  userToken: {
+    /** Characters of the whole JWT: identity and a few dozen attributes fit in far less. */
+    maxBytes: 4096,
+    /** How far the host's clock may be off from ours, either way, for exp, nbf and iat. */
+    clockSkewSeconds: 60,
+    /** A token is minted per page load; one valid for longer than a day is a leaked credential waiting. */
+    maxLifetimeSeconds: 24 * 3600,
+  },
+  customAttributes: {
+    /** Per contact, and per conversation (each side counted alone). */
+    perSubject: 50,
+    valueLength: 500,
+  },
+  /** Routing and response-time targets (docs/limits.md, "Routing"). */
+  routing: {
+    /** An offer shorter than this cannot be read and answered; longer than this leaves the visitor waiting on one absent agent. */
+    minOfferSeconds: 10,
+    maxOfferSeconds: 600,
+    /** Concurrent live chats an agent may be given; the default is 3. */
+    maxCapacity: 20,
+    defaultCapacity: 3,
+    minTargetSeconds: 30,
+    maxTargetSeconds: 24 * 3600,
+  },
+  /** Webhook signing secrets (docs/limits.md, "Webhooks"). */
+  webhookSecrets: {
+    /** After a rotation the old secret keeps signing beside the new one this long, unless the request says otherwise. */
+    defaultOverlapSeconds: 24 * 3600,
+    /** A week covers any deploy cycle; longer, a secret thought retired stays a live credential. */
+    maxOverlapSeconds: 7 * 24 * 3600,
   },
 } as const satisfies Record<string, unknown>;

@@ -7,12 +7,12 @@ export type ConnectionState = "connecting" | "online" | "offline";
 /** Frames about the conversation rather than its messages. */
 export type ConversationFrame = Extract<
   ServerFrame,
-  { type: "ready" | "status" | "typing" | "read" | "idle_warning" | "feedback" | "done" | "presence" }
+  { type: "ready" | "status" | "typing" | "read" | "idle_warning" | "feedback" | "done" | "presence" | "context" | "viewers" }
 >;
 /** Frames that only make sense now: they are dropped, not queued, while offline. */
 export type ControlFrame = Extract<
   ClientFrame,
-  { type: "typing" | "read" | "end" | "reopen" | "feedback" | "transcript" }
+  { type: "typing" | "read" | "end" | "reopen" | "feedback" | "transcript" | "page" }
 >;
 
 export type SocketEvents = {

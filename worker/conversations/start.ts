@@ -73,6 +73,7 @@ async function create(env: Env, input: StartInput, seat: string | null): Promise
       allowBackToChat: channel.config.endForm.allowBackToChat,
       transcriptEmail: channel.config.transcriptEmail,
     },
+    visitorContext: channel.config.visitorContext,
     status: input.agent ? "active" : "queued",
     agent: input.agent ?? null,
   });

@@ -3,7 +3,6 @@ import { faqSearchQuery, startConversationRequest, threadsRequest, ticketRequest
 import type { PublicChannel } from "../../protocol/channel";
 import type { AppEnv } from "../app-env";
 import { dueForRefresh, signConversationToken } from "../auth/conversation-token";
-import { verifyIdentity } from "../auth/identity";
 import { channelAvailability, publicChannelAvailability } from "../channels/availability";
 import { requireSwitchedOn } from "../channels/channel-switch";
 import { findChannelByKey, type Channel } from "../db/channels";
@@ -21,6 +20,7 @@ import { checkEmailDomain } from "../visitors/email-domain";
 import { createTicketFor } from "../visitors/tickets";
 import { takesMessages } from "../visitors/leave-message";
 import { checkMessageLength, checkPreChat } from "../visitors/prechat";
+import { recordHostContext, verifiedVisitor } from "../visitors/signed-context";
 import { allowOrigin, channelForVisitor, conversationForVisitor, tokenOf } from "../visitors/visitor-access";
 
 /** The visitor's side: called cross-origin from whatever page embeds the widget. */
@@ -72,6 +72,7 @@ widgetRoutes.get("/channels/:key", async (c) => {
     attachments: config.attachments,
     strings: config.strings,
     openingHours: config.openingHours,
+    visitorContext: config.visitorContext,
     availability,
   };
   // No staler than the availability in it; the answer differs per page origin (CORS).
@@ -98,10 +99,6 @@ async function requireDeliverable(env: AppEnv["Bindings"], email: string): Promi
 const tokenFor = (c: { env: AppEnv["Bindings"] }, channel: Channel, conversationId: string) =>
   signConversationToken(c.env.TOKEN_SECRET, { conversationId, workspaceId: channel.workspaceId, channelId: channel.id });
 
-async function verifiedIdentity(channel: Channel, identity: Parameters<typeof verifyIdentity>[1]) {
-  return identity && (await verifyIdentity(channel.identitySecret, identity)) ? identity : undefined;
-}
-
 /** Chats and tickets draw on one budget per address and a higher one per network around it. */
 async function limitStarts(env: AppEnv["Bindings"], headers: Headers): Promise<void> {
   await enforceLimit(env, "startConversation", clientAddress(headers));
@@ -121,17 +118,25 @@ widgetRoutes.post("/channels/:key/conversations", async (c) => {
   }
   await requireDeliverable(c.env, input.email);
   await limitStarts(c.env, c.req.raw.headers);
-  const identity = await verifiedIdentity(channel, input.identity);
+  const verified = await verifiedVisitor(channel, input);
+  // A signed token's name and email are the host's word; a user-hash vouches for the id only.
+  const signed = verified?.claims;
   const conversation = await startConversation(c.env, {
     channel,
     // Without a verified identity the email is only what the visitor typed (see resolveContact).
-    contact: { name: input.name, email: input.email, externalId: identity?.userId, unverified: !identity },
+    contact: {
+      name: signed?.name ?? input.name,
+      email: signed?.email ?? input.email,
+      externalId: verified?.userId,
+      unverified: !verified,
+    },
     subject: subjectOf(input.message.body),
     message: input.message,
     topic: prechat.topic,
     fields: prechat.fields,
     locale: input.locale,
   });
+  await recordHostContext(c.env.DB, channel.workspaceId, conversation.id, signed ?? null, input.attributes);
   return c.json({ conversation, token: await tokenFor(c, channel, conversation.id) }, 201);
 });
 
@@ -158,8 +163,7 @@ widgetRoutes.post("/channels/:key/tickets", async (c) => {
 
 widgetRoutes.post("/channels/:key/threads", async (c) => {
   const channel = await channelForVisitor(c, c.req.param("key"));
-  const { identity } = await parseBody(c, threadsRequest);
-  const verified = await verifiedIdentity(channel, identity);
+  const verified = await verifiedVisitor(channel, await parseBody(c, threadsRequest));
   if (!verified) throw new HttpError(401, "identity_not_verified", "user-hash does not match user-id for this channel");
   const conversations = await listContactThreads(c.env.DB, channel.workspaceId, channel.id, verified.userId);
   const threads = await Promise.all(
