@@ -211,22 +211,4 @@ export const LIMITS = {
     perSubject: 50,
     valueLength: 500,
   },
-  /** Routing and response-time targets (docs/limits.md, "Routing"). */
-  routing: {
-    /** An offer shorter than this cannot be read and answered; longer than this leaves the visitor waiting on one absent agent. */
-    minOfferSeconds: 10,
-    maxOfferSeconds: 600,
-    /** Concurrent live chats an agent may be given; the default is 3. */
-    maxCapacity: 20,
-    defaultCapacity: 3,
-    minTargetSeconds: 30,
-    maxTargetSeconds: 24 * 3600,
-  },
-  /** Webhook signing secrets (docs/limits.md, "Webhooks"). */
-  webhookSecrets: {
-    /** After a rotation the old secret keeps signing beside the new one this long, unless the request says otherwise. */
-    defaultOverlapSeconds: 24 * 3600,
-    /** A week covers any deploy cycle; longer, a secret thought retired stays a live credential. */
-    maxOverlapSeconds: 7 * 24 * 3600,
-  },
 } as const satisfies Record<string, unknown>;
