@@ -6,7 +6,7 @@ const migrations = await readD1Migrations("migrations");
 export default defineConfig({
   plugins: [
     cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
+      wrangler: { configPath: "./wrangler.jsonc" },
       miniflare: {
         bindings: {
           TOKEN_SECRET: "test-secret-test-secret-test-secret-0123",

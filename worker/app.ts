@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { bodyLimits } from "./http/body-limits";
 import { errorResponse } from "./http/errors";
+import { requestLog } from "./http/request-log";
 import { securityHeaders } from "./http/security-headers";
 import { apiV1Routes } from "./routes/api-v1";
 import { attachmentRoutes } from "./routes/attachments";
@@ -9,12 +10,14 @@ import { hookRoutes } from "./routes/hooks";
 import { consoleRoutes } from "./routes/console";
 import { consoleAdminRoutes } from "./routes/console-admin";
 import { consoleReportRoutes } from "./routes/console-reports";
+import { healthRoutes } from "./routes/health";
 import { lobbyRoutes } from "./routes/lobby";
 import { pageRoutes } from "./routes/pages";
 import { widgetRoutes } from "./routes/widget";
 
 export const app = new Hono<AppEnv>();
 
+app.use("*", requestLog);
 app.use("*", securityHeaders);
 app.use("*", bodyLimits);
 
@@ -26,6 +29,7 @@ app.route("/api/console/reports", consoleReportRoutes);
 app.route("/api/v1", apiV1Routes);
 app.route("/api/attachments", attachmentRoutes);
 app.route("/hooks", hookRoutes);
+app.route("/", healthRoutes);
 app.route("/", pageRoutes);
 
 app.all("/hooks/*", (c) => c.json({ error: { code: "not_found", message: "no such hook; POST to the URL you were given" } }, 404));

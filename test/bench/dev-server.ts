@@ -84,7 +84,7 @@ export async function prepareParley(dir: string): Promise<PreparedParley> {
 /**
  * Parley as it is now, frozen: the Worker bundled once (`wrangler deploy --dry-run`, which is also
  * what the bundle size is read from), the built front ends and the local secrets copied beside a
- * copy of wrangler.toml. `wrangler dev` reloads whenever the sources or dist/ change, and other
+ * copy of wrangler.jsonc. `wrangler dev` reloads whenever the sources or dist/ change, and other
  * people edit and rebuild this tree while a benchmark runs; a reload drops every socket.
  */
 async function snapshotParley(dir: string): Promise<{ config: string; bundleDir: string }> {
@@ -93,17 +93,18 @@ async function snapshotParley(dir: string): Promise<{ config: string; bundleDir:
   await cp(join(repoRoot, "dist"), join(dir, "assets"), { recursive: true });
   const devVars = join(repoRoot, ".dev.vars");
   if (existsSync(devVars)) await cp(devVars, join(dir, ".dev.vars"));
-  const toml = (await readFile(join(repoRoot, "wrangler.toml"), "utf8"))
-    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(bundleDir, "index.js"))}`)
-    .replace(/^directory = "dist"$/m, `directory = ${JSON.stringify(join(dir, "assets"))}`);
-  if (!toml.includes(bundleDir) || !toml.includes(join(dir, "assets"))) throw new Error("wrangler.toml no longer has the main or assets lines the snapshot rewrites");
-  const config = join(dir, "wrangler.toml");
-  await writeFile(config, toml);
+  // wrangler.jsonc keeps its comments on lines of their own, so dropping those lines leaves JSON.
+  const jsonc = await readFile(join(repoRoot, "wrangler.jsonc"), "utf8");
+  const parsed = JSON.parse(jsonc.split("\n").filter((line) => !line.trim().startsWith("//")).join("\n")) as { main: string; assets: { directory: string } };
+  parsed.main = join(bundleDir, "index.js");
+  parsed.assets.directory = join(dir, "assets");
+  const config = join(dir, "wrangler.json");
+  await writeFile(config, JSON.stringify(parsed, null, 2));
   return { config, bundleDir };
 }
 
 export type DevServerOptions = {
-  /** wrangler.toml to serve; the repo's own (Parley) when absent. */
+  /** Wrangler config to serve; the repo's own (Parley) when absent. */
   config?: string;
   /** The config's `main` is already bundled (a snapshot). */
   noBundle?: boolean;

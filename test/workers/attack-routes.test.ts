@@ -201,6 +201,12 @@ const ROUTES: Record<string, Probe> = {
     body: () => ({ name: "Intruder", email: `${newKey()}@example.com`, role: "admin", password: "long enough password" }),
   },
   "PUT /api/console/admin/agents/:id": { guard: "admin", path: (v) => `/api/console/admin/agents/${v.plain.agentId}`, body: () => ({ name: "Renamed", role: "admin" }) },
+  "GET /api/console/admin/agents/routing": { guard: "admin", own: true, path: () => "/api/console/admin/agents/routing" },
+  "PUT /api/console/admin/agents/:id/routing": {
+    guard: "admin",
+    path: (v) => `/api/console/admin/agents/${v.plain.agentId}/routing`,
+    body: () => ({ capacity: 1, paused: true }),
+  },
   "PUT /api/console/admin/agents/:id/password": {
     guard: "admin",
     path: (v) => `/api/console/admin/agents/${v.plain.agentId}/password`,
@@ -224,6 +230,7 @@ const ROUTES: Record<string, Probe> = {
     body: () => ({ text: "I am the customer now" }),
   },
 
+  "GET /healthz": { guard: "public", path: () => "/healthz" },
   "GET /api/v1/openapi.json": { guard: "public", path: () => "/api/v1/openapi.json" },
   "GET /api/v1/docs": { guard: "public", path: () => "/api/v1/docs" },
   "GET /api/v1/conversations": { guard: "apiKey", own: true, path: () => "/api/v1/conversations" },
