@@ -1,5 +1,13 @@
 import type { CannedResponse, CannedVariable } from "../../protocol/canned-responses";
 
+/** Each variable a saved reply may hold, with what fills it (typed against the protocol's list, without loading zod here). */
+export const VARIABLES: Record<CannedVariable, string> = {
+  "contact.name": "the customer's name",
+  "contact.email": "the customer's email",
+  "agent.name": "your name",
+  "conversation.id": "the conversation's id",
+};
+
 /** What a saved reply's variables are filled from: the open thread and the agent writing. */
 export type ReplyContext = {
   contact: { name: string; email: string };
