@@ -15,6 +15,7 @@ import {
   type RoomSnapshot,
   type ServerFrame,
   type SystemEvent,
+  type Visibility,
 } from "../protocol/frames";
 import { HISTORY_PAGE_SIZE, LIMITS, MAX_FRAME_BYTES } from "../protocol/limits";
 import { describeZodError } from "../worker/http/errors";
@@ -28,6 +29,7 @@ import { RoomOutbox, type OutboxItem } from "./room-outbox";
 import { RoomSchedule, type Timer } from "./room-schedule";
 import { RoomStore, type RoomState } from "./room-store";
 import { syncRoom } from "./room-sync";
+import { hearsTyping, reaches, viewersFrame } from "./room-viewers";
 
 /**
  * Messages are copied to D1 shortly after they arrive, so that a burst lands in one batch; while
@@ -43,6 +45,8 @@ const SURVEY_DELAY_MS = 10 * 60_000;
 const SYSTEM: Author = { type: "system", id: null, name: "Parley" };
 
 type Refusal = { ok: false; code: ErrorCode; message: string; retryAfterMs?: number };
+/** A private note and whom it mentions; absent for a message to the customer. */
+export type NoteOptions = { visibility: Visibility; mentions?: string[] };
 export type PostResult = { ok: true; message: Message; duplicate: boolean } | Refusal;
 export type RoomResult = { ok: true } | Refusal;
 
@@ -106,12 +110,20 @@ export class ConversationRoom extends DurableObject<Env> {
    * hooks and email alike (`viaIntegrator` for the last three, which have their own, higher rate).
    * A message with an attachment may have an empty body.
    */
-  async post(author: Author, clientId: string, body: string, attachment?: Attachment, viaIntegrator = false): Promise<PostResult> {
+  async post(
+    author: Author,
+    clientId: string,
+    body: string,
+    attachment?: Attachment,
+    viaIntegrator = false,
+    note?: NoteOptions,
+  ): Promise<PostResult> {
     const file = attachmentSchema.optional().safeParse(attachment);
     if (!file.success) return refuse("bad_frame", `attachment: ${describeZodError(file.error)}`);
+    if (note?.visibility === "note" && author.type !== "agent") return refuse("not_allowed", "only agents write notes");
     const allowed = this.limits.check(senderOf(author, viaIntegrator), "send");
     if (!allowed.ok) return slowDown(allowed.retryAfterMs);
-    const result = this.append(author, clientId, body, file.data);
+    const result = this.append(author, clientId, body, file.data, note);
     if (result.ok && !result.duplicate) {
       this.afterAppend(result.message, null);
       await this.armAlarm();
@@ -157,8 +169,9 @@ export class ConversationRoom extends DurableObject<Env> {
     };
   }
 
-  history(since: number, limit = HISTORY_PAGE_SIZE): Message[] {
-    return this.store.messagesAfter(since, Math.min(limit, HISTORY_PAGE_SIZE));
+  /** The messages after `since`; private notes only when `notes` (for agents and integrators, never the customer). */
+  history(since: number, limit = HISTORY_PAGE_SIZE, notes = true): Message[] {
+    return this.store.messagesAfter(since, Math.min(limit, HISTORY_PAGE_SIZE), notes);
   }
 
   snapshot(): RoomSnapshot {
@@ -207,6 +220,8 @@ export class ConversationRoom extends DurableObject<Env> {
     const state = this.store.state();
     if (state.agent?.id === who.id && state.agent.name === who.name) return;
     this.store.save({ ...state, agent: who });
+    // Everyone reads who has the thread now: the visitor's header follows the status frame.
+    if (state.agent && state.agent.id !== who.id) this.appendSystem({ kind: "took_over", agent: who }, `${who.name} took over`);
     this.broadcastStatus();
     this.requestSync();
     await this.armAlarm();
@@ -236,6 +251,7 @@ export class ConversationRoom extends DurableObject<Env> {
       }
       closed++;
     }
+    if (closed > 0) this.tellAgentsOfViewers();
     return closed;
   }
 
@@ -296,6 +312,7 @@ export class ConversationRoom extends DurableObject<Env> {
       author: { type: principal.data.role, id: principal.data.id, name: principal.data.name },
       ...this.snapshotOf(this.store.state()),
     });
+    if (principal.data.role === "agent") this.tellAgentsOfViewers();
     if (principal.data.role === "agent") this.send(server, { type: "context", context: this.context.get() });
     // A visitor who arrives while an agent's answer waits for them starts the idle clock (it does
     // not run while nobody is on the page).
@@ -339,9 +356,13 @@ export class ConversationRoom extends DurableObject<Env> {
     let result: RoomResult = OK;
     switch (frame.type) {
       case "resume":
-        return this.sendHistory(ws, frame.since);
+        return this.sendHistory(ws, frame.since, principal.role === "agent");
       case "send": {
-        const sent = this.append(authorOf(principal), frame.clientId, frame.body, undefined);
+        if (frame.visibility === "note" && principal.role !== "agent") {
+          return this.sendError(ws, "not_allowed", "only agents write notes", frame.clientId);
+        }
+        const note = frame.visibility === "note" ? { visibility: frame.visibility, mentions: frame.mentions } : undefined;
+        const sent = this.append(authorOf(principal), frame.clientId, frame.body, undefined, note);
         if (!sent.ok) return this.sendError(ws, sent.code, sent.message, frame.clientId);
         // No await between the write and these sends: the output gate releases them only once
         // the write is durable, which is what makes an ack a promise.
@@ -350,7 +371,7 @@ export class ConversationRoom extends DurableObject<Env> {
         break;
       }
       case "typing":
-        result = this.typing(ws, principal, frame.active);
+        result = this.typing(ws, principal, frame.active, frame.note === true);
         break;
       case "read":
         result = this.markRead(principal, frame.seq);
@@ -380,6 +401,7 @@ export class ConversationRoom extends DurableObject<Env> {
       this.visitorLeft();
       await this.armAlarm();
     }
+    if (this.store.identity() && this.principalOf(ws).role === "agent") this.tellAgentsOfViewers(ws);
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {
@@ -433,7 +455,7 @@ export class ConversationRoom extends DurableObject<Env> {
     return identity;
   }
 
-  private append(author: Author, clientId: string, body: string, attachment: Attachment | undefined): PostResult {
+  private append(author: Author, clientId: string, body: string, attachment: Attachment | undefined, note?: NoteOptions): PostResult {
     if (!this.store.identity()) return refuse("internal", "conversation not initialised");
     // A retry of a message sent before the chat ended is still acknowledged, so refusals look for it first.
     const refusal =
@@ -447,7 +469,13 @@ export class ConversationRoom extends DurableObject<Env> {
               ? this.fileCapRefusal(attachment)
               : null;
     if (!refusal) {
-      const message = this.store.append({ clientId, author, body, ...(attachment ? { attachment } : {}) });
+      const message = this.store.append({
+        clientId,
+        author,
+        body,
+        ...(attachment ? { attachment } : {}),
+        ...(note?.visibility === "note" ? { visibility: "note" as const, ...(note.mentions?.length ? { mentions: [...new Set(note.mentions)] } : {}) } : {}),
+      });
       if (message) return { ok: true, message, duplicate: false };
     }
     const existing = this.store.findByClientId(clientId);
@@ -461,9 +489,11 @@ export class ConversationRoom extends DurableObject<Env> {
   /** Synchronous, so that it lands in the same durable step as the write it follows. */
   private afterAppend(message: Message, sender: WebSocket | null): void {
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws !== sender) this.send(ws, { type: "message", message });
+      if (ws !== sender && reaches(message, this.principalOf(ws))) this.send(ws, { type: "message", message });
     }
     this.requestSync();
+    // A note is between agents: no email to the customer, no idle clock for them.
+    if (message.visibility === "note") return;
     // An agent's message the customer has not seen after the channel's delay goes to their inbox,
     // with whatever else came meanwhile: one email for a burst, none if they read it on the page.
     // A conversation an agent starts is written to someone not on the page: it goes out at once.
@@ -504,10 +534,14 @@ export class ConversationRoom extends DurableObject<Env> {
     this.outbox.add({ kind: "event", afterSeq: this.store.lastSeq(), at: Date.now(), event });
   }
 
-  private typing(ws: WebSocket, principal: Principal, active: boolean): RoomResult {
-    if (this.store.state().status === "ended") return refuse("conversation_ended", "this conversation has ended");
+  private typing(ws: WebSocket, principal: Principal, active: boolean, note: boolean): RoomResult {
+    const { status, agent } = this.store.state();
+    if (status === "ended") return refuse("conversation_ended", "this conversation has ended");
+    if (note && principal.role !== "agent") return refuse("not_allowed", "only agents write notes");
     for (const other of this.ctx.getWebSockets()) {
-      if (other !== ws) this.send(other, { type: "typing", author: authorOf(principal), active });
+      const reader = this.principalOf(other);
+      if (other === ws || !hearsTyping(reader, principal, note, agent)) continue;
+      this.send(other, { type: "typing", author: authorOf(principal), active, ...(reader.role === "agent" && note ? { note } : {}) });
     }
     // A visitor who is typing is not idle: push the close back, if the clock is running.
     if (principal.role === "visitor" && active && this.schedule.get("idle_close")) this.armIdle(Date.now());
@@ -778,8 +812,15 @@ export class ConversationRoom extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) this.send(ws, frame);
   }
 
-  private sendHistory(ws: WebSocket, since: number): void {
-    const messages = this.store.messagesAfter(since, HISTORY_PAGE_SIZE + 1);
+  /** Who has the thread open, to every agent on it; `closing` is a socket on its way out. */
+  private tellAgentsOfViewers(closing?: WebSocket): void {
+    const agents = this.ctx.getWebSockets("agent");
+    const frame = viewersFrame({ sockets: agents, principalOf: (ws) => this.principalOf(ws), closing });
+    for (const ws of agents) if (ws !== closing) this.send(ws, frame);
+  }
+
+  private sendHistory(ws: WebSocket, since: number, notes: boolean): void {
+    const messages = this.store.messagesAfter(since, HISTORY_PAGE_SIZE + 1, notes);
     const more = messages.length > HISTORY_PAGE_SIZE;
     this.send(ws, { type: "history", messages: more ? messages.slice(0, HISTORY_PAGE_SIZE) : messages, more });
   }

@@ -34,13 +34,23 @@ export class RoomEventCursor {
   }
 }
 
-const messageEvent = (conversationId: string, message: Message): WebhookEvent => ({
-  id: `evt_${conversationId}_m${message.seq}`,
-  type: "message.created",
-  orderingKey: conversationId,
-  createdAt: message.createdAt,
-  data: { conversation: { id: conversationId }, message },
-});
+/** A message is `message.created`; a private note is `note.created`, so a receiver that keeps the customer's thread never sees one. */
+const messageEvent = (conversationId: string, message: Message): WebhookEvent =>
+  message.visibility === "note"
+    ? {
+        id: `evt_${conversationId}_n${message.seq}`,
+        type: "note.created",
+        orderingKey: conversationId,
+        createdAt: message.createdAt,
+        data: { conversation: { id: conversationId }, note: message },
+      }
+    : {
+        id: `evt_${conversationId}_m${message.seq}`,
+        type: "message.created",
+        orderingKey: conversationId,
+        createdAt: message.createdAt,
+        data: { conversation: { id: conversationId }, message },
+      };
 
 /**
  * Hands the conversation's webhook events to the dispatchers, in the order things happened: each

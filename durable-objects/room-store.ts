@@ -11,7 +11,7 @@ import {
 } from "../protocol/frames";
 import { locale } from "../protocol/channel";
 import type { ConversationOutcome } from "../worker/db/conversation-state";
-import { MESSAGE_COLUMNS, messageValues, toMessage, type MessageRow } from "../worker/db/message-columns";
+import { MESSAGE_COLUMNS, messageValues, NOTE_COLUMNS, noteValues, toMessage, type MessageRow } from "../worker/db/message-columns";
 import type { RoomIdentity } from "./room-init";
 
 /**
@@ -105,12 +105,14 @@ const outcomeKey = (s: ConversationOutcome) => JSON.stringify([s.status, s.agent
  * Rooms created before a column existed get it here, once. Durable Objects refuse pragmas, so a
  * one-row table records how far a room's schema has come: a wake-up costs one read.
  */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 const ADDED_COLUMNS = [
   "ALTER TABLE conversation ADD COLUMN leave_grace_seconds INTEGER NOT NULL DEFAULT 120",
   "ALTER TABLE conversation ADD COLUMN visitor_left_at INTEGER",
   "ALTER TABLE conversation ADD COLUMN emailed_seq INTEGER NOT NULL DEFAULT 0",
   "ALTER TABLE conversation ADD COLUMN reply_email_delay_seconds INTEGER NOT NULL DEFAULT 180",
+  "ALTER TABLE messages ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'",
+  "ALTER TABLE messages ADD COLUMN mentions TEXT",
 ];
 function upgradeSchema(sql: SqlStorage): void {
   sql.exec("CREATE TABLE IF NOT EXISTS room_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
@@ -182,7 +184,9 @@ export class RoomStore {
         body TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         attachment TEXT,
-        event TEXT
+        event TEXT,
+        visibility TEXT NOT NULL DEFAULT 'public',
+        mentions TEXT
       );
     `);
     upgradeSchema(sql);
@@ -288,16 +292,18 @@ export class RoomStore {
     return this.cachedLastSeq;
   }
 
-  /** How many agent messages come after `seq`: what the customer has still to see. */
+  /** How many agent messages come after `seq`: what the customer has still to see (notes are not theirs to see). */
   agentMessagesAfter(seq: number): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_type = 'agent'", seq).one().n;
+    return this.sql
+      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE seq > ? AND author_type = 'agent' AND visibility = 'public'", seq)
+      .one().n;
   }
 
-  /** The newest message that a person wrote (system lines aside), if anyone has. */
+  /** The newest message that a person wrote to the other side (system lines and notes aside), if anyone has. */
   lastPersonMessage(): { author: "visitor" | "agent"; createdAt: number } | null {
     const row = this.sql
       .exec<{ t: "visitor" | "agent"; at: number }>(
-        "SELECT author_type AS t, created_at AS at FROM messages WHERE author_type != 'system' ORDER BY seq DESC LIMIT 1",
+        "SELECT author_type AS t, created_at AS at FROM messages WHERE author_type != 'system' AND visibility = 'public' ORDER BY seq DESC LIMIT 1",
       )
       .toArray()[0];
     return row ? { author: row.t, createdAt: row.at } : null;
@@ -332,9 +338,10 @@ export class RoomStore {
     const message: Message = { ...input, seq: this.lastSeq() + 1, createdAt: Date.now() };
     const inserted = this.sql
       .exec(
-        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO messages (${MESSAGE_COLUMNS}, ${NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (client_id) DO NOTHING RETURNING seq`,
         ...messageValues(message),
+        ...noteValues(message),
       )
       .toArray();
     if (inserted.length === 0) return null;
@@ -342,11 +349,15 @@ export class RoomStore {
     return message;
   }
 
-  messagesAfter(since: number, limit: number): Message[] {
-    return this.sql
-      .exec<MessageRow>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", since, limit)
-      .toArray()
-      .map(toMessage);
+  /**
+   * Messages after `since`, in order. For the customer (`notes` false) private notes are left out
+   * in the query itself, so a page is full and `since` = its last seq never stalls on notes.
+   */
+  messagesAfter(since: number, limit: number, notes = true): Message[] {
+    const query = notes
+      ? "SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?"
+      : "SELECT * FROM messages WHERE seq > ? AND visibility = 'public' ORDER BY seq LIMIT ?";
+    return this.sql.exec<MessageRow>(query, since, limit).toArray().map(toMessage);
   }
 
   messagesUpTo(seq: number): Message[] {

@@ -1,6 +1,7 @@
 import { conversationTopicAndSubject, writeConversationOutcome } from "../worker/db/conversation-state";
 import { writeHistory } from "../worker/db/conversations";
 import { emailNewMessages } from "../worker/db/notifications";
+import { emailMentions } from "../worker/db/mentions";
 import { findChannel } from "../worker/db/channels";
 import { queueEmail } from "../worker/email/outbox";
 import { conversationThread } from "../worker/email/threading";
@@ -89,6 +90,7 @@ async function copyAndDeliver(sync: SyncContext): Promise<void> {
   while (batch.length > 0) {
     await writeHistory(env.DB, workspaceId, conversationId, batch);
     await emailNewMessages(env, workspaceId, conversationId, batch);
+    await emailMentions(env, workspaceId, conversationId, batch);
     const seen = observeMessages(batch);
     if (observedAnything(seen)) await recordMessageFacts(env.DB, identity, seen, store.countSystem("reopened"));
     const last = batch.at(-1)!.seq;
@@ -163,7 +165,8 @@ async function deliver(env: Env, store: RoomStore, identity: RoomIdentity, item:
     case "reply_email": {
       // The newest lines up to the email's last one: a long burst keeps its end, a short one some context.
       const from = Math.max(0, item.afterSeq - REPLY_CONTEXT_LINES, item.uptoSeq - REPLY_MAX_LINES);
-      const lines = store.messagesAfter(from, item.uptoSeq - from).filter((m) => m.author.type !== "system");
+      // What the customer saw: no system lines, and never an agent's private note.
+      const lines = store.messagesAfter(from, item.uptoSeq - from).filter((m) => m.author.type !== "system" && m.visibility !== "note");
       const newCount = lines.filter((m) => m.seq > item.afterSeq).length;
       if (newCount === 0) return;
       return queueEmail(env, await envelope(`${conversationId}:reply:${item.uptoSeq}`), {

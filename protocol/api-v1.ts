@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { conversationSummary, email, personName, subject, ticketSchema } from "./api";
-import { conversationStatus, feedbackSchema, messageBody, messageSchema } from "./frames";
+import { conversationStatus, feedbackSchema, mentions, messageBody, messageSchema, visibility } from "./frames";
 import { webhookEventType } from "./webhooks";
 
 /** Bodies and answers of the integrator's REST API (/api/v1); the OpenAPI document is built from these. */
@@ -77,13 +77,25 @@ export const postMessageBody = z
     agentId: id.optional(),
     /** Your id for this message: retrying with the same one stores it once. */
     clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/).optional(),
-  });
+    /** "note": a private note for agents only (author "agent"), sent as `note.created`, never to the customer. */
+    visibility: visibility.default("public"),
+    /** Agent ids a note @mentions: each gets a console notification, and an email when away. */
+    mentions: mentions.optional(),
+  })
+  .refine((b) => b.visibility === "public" || b.author === "agent", { message: "visibility: only an agent writes a note", path: ["visibility"] })
+  .refine((b) => !b.mentions?.length || b.visibility === "note", { message: "mentions: only a note mentions agents", path: ["mentions"] });
 
 export const listMessagesQuery = z.object({
   since: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(200),
 });
-export const messagePage = z.object({ messages: z.array(messageSchema), nextSince: z.number().int().nullable() });
+/** The customer's transcript leaves the agents' private notes out unless `notes=true` asks for them. */
+export const transcriptQuery = listMessagesQuery.extend({
+  notes: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+});
+export const transcriptTextQuery = transcriptQuery.pick({ notes: true });
+/** Every message with its `visibility`: "public" (the customer saw it) or "note" (agents only). */
+export const messagePage = z.object({ messages: z.array(messageSchema.required({ visibility: true })), nextSince: z.number().int().nullable() });
 
 export const contactResource = z.object({
   id: z.string(),

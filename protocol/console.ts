@@ -166,7 +166,7 @@ export const notificationSchema = z.object({
   /** Null for a sign-in alert, which is about an account rather than a thread. */
   conversationId: z.string().nullable(),
   subject: z.string(),
-  kind: z.enum(["message", "alert", "sign_in"]),
+  kind: z.enum(["message", "alert", "sign_in", "mention"]),
   authorName: z.string(),
   preview: z.string(),
   updatedAt: z.number().int(),

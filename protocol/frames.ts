@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LIMITS, MAX_COMMENT_LENGTH, MAX_MESSAGE_LENGTH } from "./limits";
+import { LIMITS, MAX_COMMENT_LENGTH, MAX_MENTIONS, MAX_MESSAGE_LENGTH } from "./limits";
 
 /**
  * The WebSocket protocol between clients (widget, console, load tools) and a ConversationRoom.
@@ -46,9 +46,22 @@ export const agentRef = z.object({ id: z.string(), name: z.string() });
  */
 export const systemEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("joined"), agent: agentRef }),
+  /** Another agent became responsible (a takeover or a reassignment). */
+  z.object({ kind: z.literal("took_over"), agent: agentRef }),
   z.object({ kind: z.literal("ended"), reason: endReason }),
   z.object({ kind: z.literal("reopened") }),
 ]);
+
+/**
+ * public: everyone in the conversation sees it; note: a private note, for agents only. A note keeps
+ * its place in the sequence, but the room never sends it to the visitor, to customer emails or
+ * transcripts, or as `message.created` (it has its own `note.created` event).
+ */
+export const visibility = z.enum(["public", "note"]);
+/** The agents a note @mentions, by id: each gets a console notification (and an email when away). */
+export const mentions = z
+  .array(z.string().min(1).max(64))
+  .max(MAX_MENTIONS, `a note mentions at most ${MAX_MENTIONS} agents`);
 
 export const messageSchema = z.object({
   seq: z.number().int().positive(),
@@ -60,6 +73,10 @@ export const messageSchema = z.object({
   attachment: attachmentSchema.optional(),
   /** Set on system messages only. */
   event: systemEvent.optional(),
+  /** Absent on a public message (what the visitor sees); "note" on a private note. */
+  visibility: visibility.optional(),
+  /** On a note that mentions agents. */
+  mentions: mentions.optional(),
 });
 
 export const feedbackSchema = z.object({
@@ -72,10 +89,14 @@ export const feedbackSchema = z.object({
 export const readState = z.object({ visitor: z.number().int().min(0), agent: z.number().int().min(0) });
 
 // Client → room
-export const sendFrame = z.object({ type: z.literal("send"), clientId, body: messageBody });
+/** `visibility: "note"` (agents only) writes a private note, which may @mention agents. */
+export const sendFrame = z
+  .object({ type: z.literal("send"), clientId, body: messageBody, visibility: visibility.optional(), mentions: mentions.optional() })
+  .refine((f) => !f.mentions?.length || f.visibility === "note", { message: "mentions: only a note mentions agents", path: ["mentions"] });
 export const resumeFrame = z.object({ type: z.literal("resume"), since: z.number().int().min(0) });
 export const pingFrame = z.object({ type: z.literal("ping") });
-export const typingClientFrame = z.object({ type: z.literal("typing"), active: z.boolean() });
+/** `note`: the agent is writing a note, which only other agents hear of. */
+export const typingClientFrame = z.object({ type: z.literal("typing"), active: z.boolean(), note: z.boolean().optional() });
 export const readClientFrame = z.object({ type: z.literal("read"), seq: z.number().int().min(0) });
 /** Either side ends the conversation. */
 export const endFrame = z.object({ type: z.literal("end") });
@@ -167,7 +188,13 @@ export const historyFrame = z.object({
   /** True when more messages follow: ask again with `since` = the last seq received. */
   more: z.boolean(),
 });
-export const typingFrame = z.object({ type: z.literal("typing"), author, active: z.boolean() });
+/** Someone else is typing; `note` (to agents only) when an agent writes a note rather than a reply. */
+export const typingFrame = z.object({ type: z.literal("typing"), author, active: z.boolean(), note: z.boolean().optional() });
+/**
+ * To agents only, on connect and whenever it changes: the agents who have the thread open now,
+ * each once however many tabs they have, so that two agents know they are both on it.
+ */
+export const viewersFrame = z.object({ type: z.literal("viewers"), agents: z.array(agentRef) });
 export const readFrame = z.object({ type: z.literal("read"), read: readState });
 /** Sent to every socket when the status, the responsible agent or the queue position changes. */
 export const statusFrame = conversationProgress.extend({ type: z.literal("status") });
@@ -220,12 +247,14 @@ export const serverFrame = z.discriminatedUnion("type", [
   feedbackFrame,
   presenceFrame,
   contextFrame,
+  viewersFrame,
   doneFrame,
   errorFrame,
   pongFrame,
 ]);
 
 export type Message = z.infer<typeof messageSchema>;
+export type Visibility = z.infer<typeof visibility>;
 export type SystemEvent = z.infer<typeof systemEvent>;
 export type AgentRef = z.infer<typeof agentRef>;
 export type ConversationProgress = z.infer<typeof conversationProgress>;

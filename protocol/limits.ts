@@ -10,6 +10,8 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const LOCALES = ["en", "fi", "sv", "no", "da", "de", "nl", "it"] as const;
 /** Agents' passwords, everywhere one is set (create-workspace, the admin API, a reset). */
 export const MIN_PASSWORD_LENGTH = 12;
+/** Agents one private note may @mention: a note to a few colleagues, not a broadcast. */
+export const MAX_MENTIONS = 10;
 
 /**
  * A token bucket: `burst` actions at once, refilled at `perSecond`. The one shape of every abuse

@@ -8,6 +8,7 @@ export const webhookEventType = z.enum([
   "conversation.queued",
   "conversation.accepted",
   "message.created",
+  "note.created",
   "conversation.ended",
   "conversation.rated",
   "ticket.created",
@@ -25,6 +26,8 @@ export const webhookEventData = {
   "conversation.queued": z.object({ conversation: conversationRef, position: z.number().int().positive() }),
   "conversation.accepted": z.object({ conversation: conversationRef, agent: z.object({ id: z.string(), name: z.string() }) }),
   "message.created": z.object({ conversation: conversationRef, message: messageSchema }),
+  /** A private note by an agent: never a `message.created`, since the customer never sees it. */
+  "note.created": z.object({ conversation: conversationRef, note: messageSchema }),
   "conversation.ended": z.object({
     conversation: conversationRef,
     endedBy: endReason,

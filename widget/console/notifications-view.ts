@@ -50,6 +50,7 @@ export class NotificationsView extends LitElement {
                     <span class="subject">${n.subject}</span>
                     ${n.kind === "alert" ? html`<span class="chip queued">Administrators notified</span>` : ""}
                     ${n.kind === "sign_in" ? html`<span class="chip queued">Account security</span>` : ""}
+                    ${n.kind === "mention" ? html`<span class="chip note">Mentioned you in a note</span>` : ""}
                     ${n.unseen ? html`<span class="badge">New</span>` : ""}
                   </span>
                   <span class="preview">${n.authorName}: ${n.preview}</span>

@@ -1,7 +1,8 @@
 import type { ClientFrame, Message, ServerFrame } from "../../protocol/frames";
 import { newClientId } from "./client-id";
 
-export type PendingMessage = { clientId: string; body: string };
+/** A message not yet acknowledged; a private note carries its visibility and mentions along, so a resend is a note too. */
+export type PendingMessage = { clientId: string; body: string } & Partial<Pick<Message, "visibility" | "mentions">>;
 export type ConnectionState = "connecting" | "online" | "offline";
 
 /** Frames about the conversation rather than its messages. */
@@ -78,9 +79,9 @@ export class ConversationSocket {
     this.ws = null;
   }
 
-  /** Queues a message; it is sent now if online, else as soon as the connection returns. */
-  send(body: string): PendingMessage {
-    const message = { clientId: newClientId(), body };
+  /** Queues a message (or, with `note`, a private note); it is sent now if online, else as soon as the connection returns. */
+  send(body: string, note?: Pick<PendingMessage, "visibility" | "mentions">): PendingMessage {
+    const message: PendingMessage = { clientId: newClientId(), body, ...note };
     this.pending.set(message.clientId, message);
     this.on.pending(this.pendingList());
     if (this.caughtUp && !this.holdTimer) this.write({ type: "send", ...message });
@@ -180,7 +181,8 @@ export class ConversationSocket {
         if (!p) return;
         this.pending.delete(frame.clientId);
         this.on.pending(this.pendingList());
-        return this.accept({ seq: frame.seq, clientId: frame.clientId, body: p.body, createdAt: frame.createdAt, author: this.author });
+        const { clientId: _c, body: _b, ...note } = p;
+        return this.accept({ seq: frame.seq, clientId: frame.clientId, body: p.body, createdAt: frame.createdAt, author: this.author, ...note });
       }
       case "error":
         if (frame.code === "rate_limited" && frame.clientId && this.pending.has(frame.clientId)) {

@@ -7,7 +7,9 @@ import {
   listMessagesQuery,
   messagePage,
   postMessageBody,
+  transcriptQuery,
   transcriptResource,
+  transcriptTextQuery,
   updateConversationBody,
 } from "../../protocol/api-v1";
 import { messageSchema } from "../../protocol/frames";
@@ -51,11 +53,11 @@ async function agentOr400(c: Context<AppEnv>, agentId: string) {
  * HISTORY_PAGE_SIZE at once, so asking it for one more than `limit` could never show that more
  * follow a full page of 200: a full page asks the room for the one message after it instead.
  */
-async function messagePageOf(c: Context<AppEnv>, conversationId: string, since: number, limit: number) {
+async function messagePageOf(c: Context<AppEnv>, conversationId: string, since: number, limit: number, notes = true) {
   const room = roomFor(c.env, conversationId);
-  const messages = await room.history(since, limit);
+  const messages = (await room.history(since, limit, notes)).map((m) => ({ ...m, visibility: m.visibility ?? ("public" as const) }));
   const last = messages.at(-1);
-  const more = last !== undefined && messages.length === limit && (await room.history(last.seq, 1)).length > 0;
+  const more = last !== undefined && messages.length === limit && (await room.history(last.seq, 1, notes)).length > 0;
   return { messages, nextSince: more ? last.seq : null };
 }
 
@@ -202,7 +204,7 @@ export const conversationRoutes = [
     {
       method: "post",
       path: "/conversations/{id}/messages",
-      summary: "Post a message as an agent or as the customer",
+      summary: "Post a message as an agent or as the customer, or a private note as an agent",
       tag: TAG,
       body: postMessageBody,
       success: { status: 201, description: "The stored message", schema: messageSchema },
@@ -219,7 +221,8 @@ export const conversationRoutes = [
           ? { type: "visitor" as const, id: null, name: conversation.contact.name }
           : { type: "agent" as const, id: agent?.id ?? null, name: agent?.name ?? "Support" };
       // An integrator's posts are paced by the integrator rate, not a person's typing speed.
-      const posted = await roomFor(c.env, conversation.id).post(author, body.clientId ?? `api-${crypto.randomUUID()}`, body.body, undefined, true);
+      const note = body.visibility === "note" ? { visibility: body.visibility, mentions: body.mentions } : undefined;
+      const posted = await roomFor(c.env, conversation.id).post(author, body.clientId ?? `api-${crypto.randomUUID()}`, body.body, undefined, true, note);
       if (!posted.ok) throw new HttpError(posted.code === "conversation_ended" ? 409 : 400, posted.code, posted.message);
       return c.json(posted.message, 201);
     },
@@ -228,15 +231,15 @@ export const conversationRoutes = [
     {
       method: "get",
       path: "/conversations/{id}/transcript",
-      summary: "The conversation as a transcript, a page at a time",
+      summary: "The conversation as a transcript, a page at a time (the agents' private notes only with notes=true)",
       tag: TAG,
-      query: listMessagesQuery,
+      query: transcriptQuery,
       success: { status: 200, description: "Messages after `since`, and the same as text; follow `nextSince` for the rest", schema: transcriptResource },
       errors: [400, 404],
     },
     async (c, { query }) => {
       const conversation = await conversationOr404(c, c.req.param("id")!);
-      const page = await messagePageOf(c, conversation.id, query.since, query.limit);
+      const page = await messagePageOf(c, conversation.id, query.since, query.limit, query.notes);
       const text = page.messages.map(transcriptLine).join("\n");
       return c.json({ conversationId: conversation.id, subject: conversation.subject, ...page, text });
     },
@@ -245,15 +248,16 @@ export const conversationRoutes = [
     {
       method: "get",
       path: "/conversations/{id}/transcript.txt",
-      summary: "The whole conversation as text/plain, one line per message, streamed",
+      summary: "The whole conversation as text/plain, one line per message, streamed (private notes only with notes=true)",
       tag: TAG,
+      query: transcriptTextQuery,
       success: { status: 200, description: "text/plain; charset=utf-8, streamed as it is read" },
       errors: [404],
     },
-    async (c) => {
+    async (c, { query }) => {
       const conversation = await conversationOr404(c, c.req.param("id")!);
       const room = roomFor(c.env, conversation.id);
-      return new Response(transcriptStream((since) => room.history(since)), { headers: TRANSCRIPT_TEXT_HEADERS });
+      return new Response(transcriptStream((since) => room.history(since, undefined, query.notes)), { headers: TRANSCRIPT_TEXT_HEADERS });
     },
   ),
 ];

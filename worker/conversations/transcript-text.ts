@@ -1,10 +1,17 @@
 import type { Message } from "../../protocol/frames";
 import { HISTORY_PAGE_SIZE } from "../../protocol/limits";
 
-/** One message as a transcript line: `[2025-01-31 09:30 UTC] Vera: Hello`, a file by its name. */
+/**
+ * One message as a transcript line: `[2025-01-31 09:30 UTC] Vera: Hello`, a file by its name, and
+ * a private note marked so that nobody mistakes it for something the customer read.
+ */
 export function transcriptLine(m: Message): string {
-  return `[${new Date(m.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC] ${m.author.name}: ${m.body || m.attachment?.name || ""}`;
+  const note = m.visibility === "note" ? "(private note) " : "";
+  return `[${new Date(m.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC] ${note}${m.author.name}: ${m.body || m.attachment?.name || ""}`;
 }
+
+/** What the customer saw of the conversation: everything but the agents' private notes. */
+export const customerMessages = (messages: Message[]): Message[] => messages.filter((m) => m.visibility !== "note");
 
 /**
  * A whole transcript as text, read one page of HISTORY_PAGE_SIZE messages at a time while the

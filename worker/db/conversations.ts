@@ -3,7 +3,7 @@ import type { ConversationSummary } from "../../protocol/api";
 import { conversationStatus, type Message } from "../../protocol/frames";
 import { resolveContact, type ContactInput } from "./contacts";
 import { newId } from "./ids";
-import { MESSAGE_COLUMNS, messageValues } from "./message-columns";
+import { MESSAGE_COLUMNS, messageValues, NOTE_COLUMNS, noteValues } from "./message-columns";
 
 const summaryRow = z.object({
   id: z.string(),
@@ -137,15 +137,17 @@ export async function writeHistory(
   const last = messages.at(-1);
   if (!last) return;
   const insert = db.prepare(
-    `INSERT INTO messages (workspace_id, conversation_id, ${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    `INSERT INTO messages (workspace_id, conversation_id, ${MESSAGE_COLUMNS}, ${NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
+  // A private note moves the thread up for agents, but is nobody's last reply to the customer.
+  const lastPublic = messages.findLast((m) => m.visibility !== "note");
   await db.batch([
-    ...messages.map((m) => insert.bind(workspaceId, conversationId, ...messageValues(m))),
+    ...messages.map((m) => insert.bind(workspaceId, conversationId, ...messageValues(m), ...noteValues(m))),
     db
       .prepare(
-        `UPDATE conversations SET last_seq = ?, last_message_at = ?, last_author_name = ?, activity_at = ?
-         WHERE workspace_id = ? AND id = ? AND last_seq < ?`,
+        `UPDATE conversations SET last_seq = ?, last_message_at = COALESCE(?, last_message_at), last_author_name = COALESCE(?, last_author_name),
+           activity_at = ? WHERE workspace_id = ? AND id = ? AND last_seq < ?`,
       )
-      .bind(last.seq, last.createdAt, last.author.name, last.createdAt, workspaceId, conversationId, last.seq),
+      .bind(last.seq, lastPublic?.createdAt ?? null, lastPublic?.author.name ?? null, last.createdAt, workspaceId, conversationId, last.seq),
   ]);
 }

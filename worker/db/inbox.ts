@@ -34,22 +34,29 @@ const inboxRow = z.object({
 
 /**
  * A conversation with its contact, account, responsible agent, its last reply (who and when: a
- * person's, never a system line such as "Dana joined the chat"), and how many messages the reading
- * agent (the first bound parameter) has not read: those after their read mark that others wrote.
+ * person's to the other side, never a system line such as "Dana joined the chat" nor a private
+ * note), and how many messages the reading agent (the first bound parameter) has not read: those
+ * after their read mark that others wrote. Unread counts belong to the agents the conversation
+ * concerns: its responsible agent and their teammates, whoever has opened it, and everyone while
+ * nobody is responsible yet; for the rest of the workspace it is 0.
  */
 const ROW_SELECT = `SELECT c.id, c.channel_id, c.subject, c.topic, c.status, c.attention, c.archived, c.created_at,
   c.activity_at, c.locale,
   (SELECT m.created_at FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
-    AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_message_at,
+    AND m.author_type != 'system' AND m.visibility = 'public' ORDER BY m.seq DESC LIMIT 1) AS last_message_at,
   (SELECT m.author_name FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
-    AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_name,
+    AND m.author_type != 'system' AND m.visibility = 'public' ORDER BY m.seq DESC LIMIT 1) AS last_author_name,
   (SELECT m.author_type FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
-    AND m.author_type != 'system' ORDER BY m.seq DESC LIMIT 1) AS last_author_type,
+    AND m.author_type != 'system' AND m.visibility = 'public' ORDER BY m.seq DESC LIMIT 1) AS last_author_type,
   ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, ct.email_verified AS contact_email_verified, ct.account_id, a.name AS account_name,
   c.agent_id, ag.name AS agent_name,
-  (SELECT COUNT(*) FROM messages m
-    WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND m.seq > COALESCE(r.read_seq, 0)
-      AND m.author_type != 'system' AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id)) AS unread,
+  CASE WHEN c.agent_id IS NULL OR c.agent_id = r0.agent_id OR r.read_seq IS NOT NULL OR EXISTS (
+      SELECT 1 FROM team_members mine JOIN team_members theirs ON theirs.workspace_id = mine.workspace_id AND theirs.team_id = mine.team_id
+      WHERE mine.workspace_id = c.workspace_id AND mine.agent_id = r0.agent_id AND theirs.agent_id = c.agent_id)
+    THEN (SELECT COUNT(*) FROM messages m
+      WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND m.seq > COALESCE(r.read_seq, 0)
+        AND m.author_type != 'system' AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id))
+    ELSE 0 END AS unread,
   (SELECT json_group_array(json_object('id', l.id, 'name', l.name, 'color', l.color)) FROM (
     SELECT l.id, l.name, l.color FROM conversation_labels cl CROSS JOIN labels l ON l.workspace_id = cl.workspace_id AND l.id = cl.label_id
     WHERE cl.workspace_id = c.workspace_id AND cl.conversation_id = c.id ORDER BY l.name COLLATE NOCASE) l) AS labels
@@ -161,7 +168,8 @@ export async function listInboxPage(
  * LIMITS.requestNoteLines lines (the request is at the start); one more is read to tell that the
  * thread goes on, and the whole of it is streamed by the thread's transcript.txt.
  */
-const REQUEST_NOTE_LINES = `SELECT '[' || strftime('%Y-%m-%d %H:%M', created_at / 1000, 'unixepoch') || ' UTC] ' || author_name || ': '
+const REQUEST_NOTE_LINES = `SELECT '[' || strftime('%Y-%m-%d %H:%M', created_at / 1000, 'unixepoch') || ' UTC] '
+  || CASE WHEN visibility = 'note' THEN '(private note) ' ELSE '' END || author_name || ': '
   || CASE WHEN body = '' THEN '[' || COALESCE(json_extract(attachment, '$.name'), 'file') || ']' ELSE body END AS line
   FROM messages WHERE workspace_id = ? AND conversation_id = ? ORDER BY seq LIMIT ${LIMITS.requestNoteLines + 1}`;
 

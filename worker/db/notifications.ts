@@ -18,7 +18,7 @@ const MAX_NOTIFICATIONS = 50;
 const notificationRow = z.object({
   conversation_id: z.string().nullable(),
   subject: z.string(),
-  kind: z.enum(["message", "alert", "sign_in"]),
+  kind: z.enum(["message", "alert", "sign_in", "mention"]),
   author_name: z.string(),
   preview: z.string(),
   updated_at: z.number(),

@@ -1,5 +1,6 @@
 import type { Message } from "../../protocol/frames";
 import { capTranscript, transcriptWindow } from "../conversations/transcript-cap";
+import { customerMessages } from "../conversations/transcript-text";
 import type { EmailRequest } from "./email-request";
 
 type TranscriptData = Extract<EmailRequest, { template: "transcript" }>["data"];
@@ -16,7 +17,8 @@ export async function transcriptEmailData(
   read: (since: number, limit: number) => Message[] | Promise<Message[]>,
 ): Promise<TranscriptData> {
   const { since, limit } = transcriptWindow(uptoSeq);
-  const capped = capTranscript(limit > 0 ? await read(since, limit) : []);
+  // The customer's transcript: an agent's private notes are never in it, whoever asks for it.
+  const capped = capTranscript(limit > 0 ? customerMessages(await read(since, limit)) : []);
   return {
     conversationId,
     subject,

@@ -26,7 +26,8 @@ export function observeMessages(batch: Message[]): ObservedMessages {
   const origin = first && first.author.type !== "system" ? first.author.type : null;
   const joined = batch.find((m) => m.event?.kind === "joined");
   // An agent's own opening message in a thread they started is not a reply to anyone.
-  const reply = batch.find((m) => m.author.type === "agent" && !(origin === "agent" && m.seq === 1));
+  // A private note is between agents: the customer has still had no answer.
+  const reply = batch.find((m) => m.author.type === "agent" && m.visibility !== "note" && !(origin === "agent" && m.seq === 1));
   const visitor = batch.findLast((m) => m.author.type === "visitor");
   return {
     origin,

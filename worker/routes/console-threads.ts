@@ -110,11 +110,15 @@ threadRoutes.post("/conversations/:id/transcript", async (c) => {
   return c.json({ to });
 });
 
-/** The whole thread as text, streamed page by page: the request note shows only its first lines. */
+/**
+ * The whole thread as text, streamed page by page: the request note shows only its first lines.
+ * Private notes only with `?notes=true`, as in print: the text is often handed on to the customer.
+ */
 threadRoutes.get("/conversations/:id/transcript.txt", async (c) => {
   const conversation = await conversationForAgent(c);
   const room = roomFor(c.env, conversation.id);
-  return new Response(transcriptStream((since) => room.history(since)), { headers: TRANSCRIPT_TEXT_HEADERS });
+  const notes = c.req.query("notes") === "true";
+  return new Response(transcriptStream((since) => room.history(since, undefined, notes)), { headers: TRANSCRIPT_TEXT_HEADERS });
 });
 
 /** What the customer's email said in full, quoted history and signature included, for a message that came by email. */

@@ -1,6 +1,7 @@
 import type { Message } from "../../protocol/frames";
 import type { WebhookEventData } from "../../protocol/webhooks";
 import { capTranscript, transcriptWindow } from "../conversations/transcript-cap";
+import { customerMessages } from "../conversations/transcript-text";
 
 type EndedTranscript = Pick<WebhookEventData<"conversation.ended">, "transcript" | "transcriptTruncated" | "transcriptUrl">;
 
@@ -15,7 +16,8 @@ type EndedTranscript = Pick<WebhookEventData<"conversation.ended">, "transcript"
  */
 export function endedTranscript(conversationId: string, uptoSeq: number, read: (since: number, limit: number) => Message[]): EndedTranscript {
   const { since, limit } = transcriptWindow(uptoSeq);
-  const capped = capTranscript(limit > 0 ? read(since, limit) : []);
+  // The transcript is the customer's conversation: private notes stay with the agents (and `note.created`).
+  const capped = capTranscript(limit > 0 ? customerMessages(read(since, limit)) : []);
   return {
     transcript: capped.messages,
     transcriptTruncated: capped.omitted > 0,
