@@ -7,6 +7,8 @@ import {
   type ConversationFrame,
   type PendingMessage,
 } from "../lib/conversation-socket";
+import type { VisitorContextSettings } from "../../protocol/channel";
+import { PageTrail } from "./page-trail";
 import type { StoredConversation } from "./visitor-store";
 import { socketUrl, uploadAttachment } from "./widget-api";
 
@@ -20,6 +22,8 @@ export type ConversationHost = {
   arrived(message: Message): void;
   /** The socket dropped or could not connect: its token may have expired or been revoked. */
   dropped(): void;
+  /** The channel's visitor-context choice; null until the channel is loaded. */
+  contextSettings(): VisitorContextSettings | null;
 };
 
 /** How long a typing indicator lasts without a fresh frame, in case its "stopped" frame is lost. */
@@ -54,6 +58,8 @@ export class LiveConversation {
   private typingShownTimer: ReturnType<typeof setTimeout> | undefined;
   private typingSentAt = 0;
   private typingStopTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The page trail runs while the conversation is live and the channel takes it. */
+  private trail: PageTrail | null = null;
 
   constructor(
     private readonly stored: StoredConversation,
@@ -74,6 +80,7 @@ export class LiveConversation {
         },
         state: (s) => {
           this.connection = s;
+          if (s === "online") this.reportPages();
           if (s === "offline") this.host.dropped();
           this.host.changed();
         },
@@ -94,6 +101,8 @@ export class LiveConversation {
   }
 
   close(): void {
+    this.trail?.stop();
+    this.trail = null;
     clearTimeout(this.typingShownTimer);
     clearTimeout(this.typingStopTimer);
     this.socket.close();
@@ -228,6 +237,20 @@ export class LiveConversation {
     this.queuePosition = frame.queuePosition;
     this.endedBy = frame.endedBy;
     if (frame.status !== "active") this.typing = null;
-    if (frame.status === "ended") this.idleClosesAt = null;
+    if (frame.status === "ended") {
+      this.idleClosesAt = null;
+      this.trail?.stop();
+      this.trail = null;
+    }
+  }
+
+  /** Only while a conversation is open: nothing of the visitor's browsing is reported before or after. */
+  private reportPages(): void {
+    if (this.status === "ended") return;
+    if (this.trail) return this.trail.resend();
+    const settings = this.host.contextSettings();
+    if (!settings?.enabled) return;
+    this.trail = new PageTrail((frame) => this.socket.control(frame), settings);
+    this.trail.start();
   }
 }

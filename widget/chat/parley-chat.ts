@@ -20,6 +20,9 @@ export class ParleyChat extends LitElement {
     userEmail: { type: String, attribute: "user-email" },
     userName: { type: String, attribute: "user-name" },
     userHash: { type: String, attribute: "user-hash" },
+    userToken: { type: String, attribute: "user-token" },
+    /** Unsigned facts of the host page (JSON in the `attributes` attribute), shown to agents as unverified. */
+    hostAttributes: { type: Object, attribute: "attributes" },
     isOpen: { state: true },
     unread: { state: true },
     session: { state: true },
@@ -34,6 +37,8 @@ export class ParleyChat extends LitElement {
   declare userEmail: string;
   declare userName: string;
   declare userHash: string;
+  declare userToken: string;
+  declare hostAttributes: Record<string, string | number | boolean> | null;
   declare isOpen: boolean;
   declare unread: number;
   declare session: VisitorSession | null;
@@ -53,6 +58,8 @@ export class ParleyChat extends LitElement {
     this.userEmail = "";
     this.userName = "";
     this.userHash = "";
+    this.userToken = "";
+    this.hostAttributes = null;
     this.isOpen = false;
     this.unread = 0;
     this.session = null;
@@ -84,7 +91,7 @@ export class ParleyChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const identityKeys = ["channel", "locale", "topic", "userId", "userEmail", "userName", "userHash"] as const;
+    const identityKeys = ["channel", "locale", "topic", "userId", "userEmail", "userName", "userHash", "userToken"] as const;
     if (!identityKeys.some((k) => changed.has(k)) || !this.isConnected) return;
     if (changed.has("channel")) void this.checkSwitch(this.channel);
     this.dropSession();
@@ -111,8 +118,19 @@ export class ParleyChat extends LitElement {
     };
   }
 
+  /** Whose conversations this browser keeps: the signed customer's id (read, not trusted: the Worker checks). */
+  private get userKey(): string | null {
+    if (this.identity) return this.identity.userId;
+    try {
+      const sub = JSON.parse(atob((this.userToken.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))).sub;
+      return typeof sub === "string" ? sub : null;
+    } catch {
+      return null;
+    }
+  }
+
   private hasConversation(): boolean {
-    return loadVisitor(storageKey(this.channel, this.identity?.userId ?? null)).current !== null;
+    return loadVisitor(storageKey(this.channel, this.userKey)).current !== null;
   }
 
   private setOpen(open: boolean): void {
@@ -138,7 +156,15 @@ export class ParleyChat extends LitElement {
     const { VisitorSession } = await import("./session");
     if (generation !== this.generation || this.session) return;
     this.session = new VisitorSession(
-      { channel: this.channel, locale: this.localeCode, topic: this.topic, identity: this.identity },
+      {
+        channel: this.channel,
+        locale: this.localeCode,
+        topic: this.topic,
+        identity: this.identity,
+        userToken: this.userToken || null,
+        userKey: this.userKey,
+        attributes: this.hostAttributes,
+      },
       {
         unread: (count) => {
           this.unread = count;

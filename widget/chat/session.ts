@@ -18,6 +18,12 @@ export type SessionOptions = {
   topic: string;
   /** A signed-in customer of the host page; the Worker ignores it unless its hash is valid. */
   identity: VisitorIdentity | null;
+  /** `user-token`: the host's signed JWT of the customer (README, "Signed context"). */
+  userToken: string | null;
+  /** Whose conversations this browser keeps (the identity's user id, or the token's subject). */
+  userKey: string | null;
+  /** The host's unsigned attributes, shown to agents as unverified. */
+  attributes: Record<string, string | number | boolean> | null;
 };
 
 export type SessionCallbacks = {
@@ -55,7 +61,7 @@ export class VisitorSession extends EventTarget {
     private readonly callbacks: SessionCallbacks,
   ) {
     super();
-    this.storageKey = storageKey(options.channel, options.identity?.userId ?? null);
+    this.storageKey = storageKey(options.channel, options.userKey);
     this.visitor = loadVisitor(this.storageKey);
     const current = this.visitor.conversations.find((c) => c.id === this.visitor.current);
     if (current) this.current = this.live(current);
@@ -159,6 +165,8 @@ export class VisitorSession extends EventTarget {
       const { conversation, token } = await api.startConversation(this.options.channel, {
         ...this.contactBody(input),
         identity: this.options.identity ?? undefined,
+        ...(this.options.userToken ? { userToken: this.options.userToken } : {}),
+        ...(this.options.attributes ? { attributes: this.options.attributes } : {}),
         message: { clientId: newClientId(), body: input.message },
       });
       const stored: StoredConversation = {
@@ -242,10 +250,12 @@ export class VisitorSession extends EventTarget {
   }
 
   private async loadThreads(): Promise<void> {
-    const identity = this.options.identity;
-    if (!identity) return;
+    const { identity, userToken } = this.options;
+    if (!identity && !userToken) return;
     // An identity the Worker does not accept simply has no threads to show.
-    const threads = await api.listThreads(this.options.channel, identity).catch(() => []);
+    const threads = await api
+      .listThreads(this.options.channel, userToken ? { userToken } : { identity: identity ?? undefined })
+      .catch(() => []);
     for (const { conversation, token } of threads) {
       this.summaries.set(conversation.id, conversation);
       const known = this.visitor.conversations.find((c) => c.id === conversation.id);
@@ -277,6 +287,7 @@ export class VisitorSession extends EventTarget {
       },
       arrived: (message) => this.arrived(message),
       dropped: () => void this.checkToken(stored),
+      contextSettings: () => this.channel?.visitorContext ?? null,
     });
   }
 

@@ -28,8 +28,8 @@ export const createTicket = (key: string, body: TicketRequest) =>
 export const searchFaqs = (key: string, q: string, signal: AbortSignal) =>
   requestJson<{ faqs: Faq[] }>(`${channelUrl(key, "/faqs")}?q=${encodeURIComponent(q)}`, { signal }).then((r) => r.faqs);
 
-export const listThreads = (key: string, identity: VisitorIdentity) =>
-  requestJson<ThreadsResponse>(channelUrl(key, "/threads"), { method: "POST", json: { identity } }).then((r) => r.threads);
+export const listThreads = (key: string, proof: { identity?: VisitorIdentity | undefined; userToken?: string }) =>
+  requestJson<ThreadsResponse>(channelUrl(key, "/threads"), { method: "POST", json: proof }).then((r) => r.threads);
 
 const conversationUrl = (id: string, path: string, token: string) =>
   `${API_ORIGIN}/api/widget/conversations/${encodeURIComponent(id)}${path}?token=${encodeURIComponent(token)}`;
