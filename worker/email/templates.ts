@@ -1,11 +1,9 @@
 import type { Locale } from "../../protocol/channel";
 import { LIMITS } from "../../protocol/limits";
 import type { EmailRequest } from "./email-request";
+import { escapeHtml, messageHtml } from "./message-html";
 
 export type RenderedEmail = { subject: string; text: string; html: string };
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 type Words = {
   transcriptSubject: (subject: string) => string;
@@ -180,12 +178,12 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
   switch (request.template) {
     case "transcript": {
       const { subject, lines, omitted } = request.data;
-      const text = lines.map((l) => `[${new Date(l.createdAt).toISOString().slice(0, 16).replace("T", " ")}] ${l.author}: ${l.body}`);
+      const head = (l: (typeof lines)[number]) => `[${new Date(l.createdAt).toISOString().slice(0, 16).replace("T", " ")}] ${l.author}:`;
       const intro = omitted ? [w.transcriptIntro, w.transcriptOmitted(omitted)] : [w.transcriptIntro];
       return {
         subject: w.transcriptSubject(subject),
-        text: `${intro.join("\n")}\n\n${text.join("\n")}\n`,
-        html: `${intro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}<ul>${text.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`,
+        text: `${intro.join("\n")}\n\n${lines.map((l) => `${head(l)} ${l.body}`).join("\n")}\n`,
+        html: `${intro.map((p) => `<p>${escapeHtml(p)}</p>`).join("")}<ul>${lines.map((l) => `<li>${escapeHtml(head(l))} ${messageHtml(l.body)}</li>`).join("")}</ul>`,
       };
     }
     case "reply": {
@@ -198,7 +196,7 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
         subject,
         text: `${text.join("\n")}\n`,
         html:
-          `<p>${escapeHtml(w.replyIntro(channelName))}</p>${fresh.map((l) => `<p><b>${escapeHtml(l.author)}</b>: ${escapeHtml(l.body).replaceAll("\n", "<br>")}</p>`).join("")}` +
+          `<p>${escapeHtml(w.replyIntro(channelName))}</p>${fresh.map((l) => `<p><b>${escapeHtml(l.author)}</b>:</p>${messageHtml(l.body)}`).join("")}` +
           `<p>${escapeHtml(w.replyHint)}</p>` +
           (earlier.length ? `<p>${escapeHtml(w.replyEarlier)}</p><blockquote>${earlier.map((l) => escapeHtml(line(l))).join("<br>")}</blockquote>` : ""),
       };
@@ -221,7 +219,7 @@ export function renderEmail(locale: Locale, request: EmailRequest): RenderedEmai
       return {
         subject: w.notificationSubject(request.data.from),
         text: `${body}\n\n${w.agentReplyHint}\n`,
-        html: `<p>${escapeHtml(body)}</p><p>${escapeHtml(w.agentReplyHint)}</p>`,
+        html: `<p><b>${escapeHtml(request.data.from)}</b>:</p>${messageHtml(request.data.body)}<p>${escapeHtml(w.agentReplyHint)}</p>`,
       };
     }
     case "admin_alert":
