@@ -162,6 +162,8 @@ export const LIMITS = {
    * crashed or hung) takes the key over instead of waiting for an answer that will never come.
    */
   idempotencyLeaseMs: 60_000,
+  /** A login link is opened right after the platform makes it: minutes, not hours, limit a leaked one. */
+  loginLinkTtlMs: 5 * 60_000,
   /** The agent's daily tools: saved replies, labels and bulk actions (docs/limits.md, "Daily tools"). */
   cannedResponses: {
     /** Shared ones per workspace, and personal ones per agent: the `/` list is read whole by the console. */

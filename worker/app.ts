@@ -11,6 +11,7 @@ import { consoleRoutes } from "./routes/console";
 import { consoleAdminRoutes } from "./routes/console-admin";
 import { consoleReportRoutes } from "./routes/console-reports";
 import { healthRoutes } from "./routes/health";
+import { loginLinkPageRoutes } from "./routes/login-link-page";
 import { lobbyRoutes } from "./routes/lobby";
 import { pageRoutes } from "./routes/pages";
 import { widgetRoutes } from "./routes/widget";
@@ -30,6 +31,7 @@ app.route("/api/v1", apiV1Routes);
 app.route("/api/attachments", attachmentRoutes);
 app.route("/hooks", hookRoutes);
 app.route("/", healthRoutes);
+app.route("/", loginLinkPageRoutes);
 app.route("/", pageRoutes);
 
 app.all("/hooks/*", (c) => c.json({ error: { code: "not_found", message: "no such hook; POST to the URL you were given" } }, 404));

@@ -231,6 +231,8 @@ const ROUTES: Record<string, Probe> = {
   },
 
   "GET /healthz": { guard: "public", path: () => "/healthz" },
+  "GET /console/login": { guard: "public", path: () => "/console/login?token=not-a-real-token-but-long-enough-to-look" },
+  "POST /api/v1/login-links": { guard: "apiKey", own: true, path: () => "/api/v1/login-links", body: (v) => ({ email: v.ws.agentEmail }) },
   "GET /api/v1/openapi.json": { guard: "public", path: () => "/api/v1/openapi.json" },
   "GET /api/v1/docs": { guard: "public", path: () => "/api/v1/docs" },
   "GET /api/v1/conversations": { guard: "apiKey", own: true, path: () => "/api/v1/conversations" },

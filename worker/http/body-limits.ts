@@ -9,6 +9,7 @@ type BodyFamily = keyof typeof LIMITS.body;
 /** Route families whose bodies are not plain JSON; every other route gets `json`. First match wins. */
 const FAMILIES: [RegExp, BodyFamily][] = [
   [/^\/api\/console\/session$/, "signIn"],
+  [/^\/console\/login$/, "signIn"],
   [/^\/api\/(widget|console)\/conversations\/[^/]+\/attachments$/, "upload"],
   [/^\/hooks\//, "inboundHook"],
 ];

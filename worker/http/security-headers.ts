@@ -30,6 +30,15 @@ const REFERENCE_PAGE = {
   formAction: ["'none'"],
 };
 
+/** The login link's page: fixed inline styles, no script, and one form to this origin. */
+const LOGIN_LINK_PAGE = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'unsafe-inline'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+};
+
 const NOT_A_PAGE = {
   defaultSrc: ["'none'"],
   frameAncestors: ["'none'"],
@@ -48,6 +57,7 @@ const withPolicy = (contentSecurityPolicy: Record<string, string[]>) =>
 const POLICIES: [RegExp, ReturnType<typeof withPolicy>][] = [
   [/^\/(console(\.html)?|index\.html)?$/, withPolicy(APP_PAGE)],
   [/^\/api\/v1\/docs$/, withPolicy(REFERENCE_PAGE)],
+  [/^\/console\/login$/, withPolicy(LOGIN_LINK_PAGE)],
 ];
 const notAPage = withPolicy(NOT_A_PAGE);
 
