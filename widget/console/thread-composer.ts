@@ -1,6 +1,8 @@
 import { css, html, LitElement, type PropertyValues } from "lit";
 import { MAX_MESSAGE_LENGTH } from "../../protocol/limits";
 import "./canned-picker";
+import type { WorkspaceAgent } from "../../protocol/console";
+import "./mention-picker";
 import { consoleStyles } from "./styles";
 
 /** Unsent text per conversation, kept while the agent moves between threads. */
@@ -18,9 +20,14 @@ addEventListener("beforeunload", warnBeforeLeaving);
 const TYPING_REPEAT_MS = 2500;
 const TYPING_IDLE_MS = 4000;
 
+/** What a private note says and whom it @mentions (agent ids). */
+export type NoteDetail = { body: string; mentions: string[] };
+
 /**
  * The reply box: Ctrl/Cmd+Enter or "Send" sends, "Attach file" or a dropped file uploads.
- * Emits `send` (the text), `attach` (a File) and `typing` (whether the agent is typing).
+ * With "Private note" on it writes a note for agents instead, where `@` offers agents by name.
+ * Emits `send` (the text), `note` (a NoteDetail), `attach` (a File) and `typing` (whether the
+ * agent is typing; `note` on the element says which kind).
  */
 export class ThreadComposer extends LitElement {
   static override styles = [
@@ -33,12 +40,19 @@ export class ThreadComposer extends LitElement {
       .hint { font-size: 12px; color: #5b6272; padding: 0 18px 8px; margin: 0; }
       :host([dragging]) .box { outline: 2px dashed #2f5bea; outline-offset: -4px; }
       input[type="file"] { display: none; }
+      .mode { display: flex; gap: 6px; align-items: center; padding: 8px 18px 0; font-size: 13px; color: #3d4455; }
+      .mode input { margin: 0; }
+      :host([noting]) { background: #fffbea; }
+      :host([noting]) textarea { background: #fff8db; border-color: #c99a00; }
+      :host([noting]) .mode { color: #6b4f00; font-weight: 600; }
     `,
   ];
   static override properties = {
     conversationId: { type: String },
     disabled: { type: Boolean },
     reason: { type: String },
+    agents: { attribute: false },
+    note: { type: Boolean, reflect: true, attribute: "noting" },
     draft: { state: true },
   };
   declare conversationId: string;
@@ -46,6 +60,12 @@ export class ThreadComposer extends LitElement {
   /** Why the composer is disabled, shown instead of the hint. */
   declare reason: string;
   declare draft: string;
+  /** Who a note can mention. */
+  declare agents: WorkspaceAgent[];
+  /** Whether the agent is writing a private note rather than a reply. */
+  declare note: boolean;
+  /** Agents picked from the `@` list for the draft; only those still named in it at sending are mentioned. */
+  private picked = new Map<string, string>();
   private typingSentAt = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -55,6 +75,12 @@ export class ThreadComposer extends LitElement {
     this.disabled = false;
     this.reason = "";
     this.draft = "";
+    this.agents = [];
+    this.note = false;
+    this.addEventListener("mention", (e) => {
+      const agent = (e as CustomEvent<WorkspaceAgent>).detail;
+      this.picked.set(agent.id, agent.name);
+    });
     this.addEventListener("dragover", (e) => {
       if (this.disabled) return;
       e.preventDefault();
@@ -107,10 +133,23 @@ export class ThreadComposer extends LitElement {
   private send(): void {
     const body = this.draft.trim();
     if (!body || this.disabled) return;
-    this.emit("send", body);
+    if (this.note) {
+      const mentions = [...this.picked].filter(([, name]) => body.includes(`@${name}`)).map(([id]) => id);
+      this.emit<NoteDetail>("note", { body, mentions });
+    } else {
+      this.emit("send", body);
+    }
+    this.picked.clear();
     this.draft = "";
     drafts.delete(this.conversationId);
     this.stopTyping();
+  }
+
+  private toggleNote(e: Event): void {
+    this.stopTyping();
+    this.note = (e.target as HTMLInputElement).checked;
+    this.picked.clear();
+    this.renderRoot.querySelector("textarea")?.focus();
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -128,19 +167,24 @@ export class ThreadComposer extends LitElement {
 
   override render() {
     return html`
+      <label class="mode">
+        <input type="checkbox" role="switch" .checked=${this.note} ?disabled=${this.disabled} @change=${this.toggleNote} />
+        Private note
+      </label>
+      <parley-mention-picker for="message" .agents=${this.agents} ?active=${this.note}></parley-mention-picker>
       <div class="box">
         <textarea
           id="message"
           aria-label="Message"
           maxlength=${MAX_MESSAGE_LENGTH}
-          placeholder=${this.disabled ? "" : "Write a reply…"}
+          placeholder=${this.disabled ? "" : this.note ? "Private note for agents; the customer never sees it. Type @ to mention someone." : "Write a reply…"}
           .value=${this.draft}
           ?disabled=${this.disabled}
           @input=${this.onInput}
           @keydown=${this.onKey}
         ></textarea>
         <div class="buttons">
-          <button class="primary" type="button" ?disabled=${this.disabled} @click=${this.send}>Send</button>
+          <button class="primary" type="button" ?disabled=${this.disabled} @click=${this.send}>${this.note ? "Add note" : "Send"}</button>
           <button
             class="secondary"
             type="button"
@@ -153,7 +197,11 @@ export class ThreadComposer extends LitElement {
           <input type="file" multiple tabindex="-1" aria-hidden="true" @change=${this.pickFiles} />
         </div>
       </div>
-      <p class="hint">${this.disabled ? this.reason : "Ctrl+Enter or ⌘+Enter sends. Type / for saved replies. Drop files here to attach them."}</p>
+      <p class="hint">${this.disabled
+        ? this.reason
+        : this.note
+          ? "Ctrl+Enter or ⌘+Enter adds the note. Only agents see it; @name notifies a colleague."
+          : "Ctrl+Enter or ⌘+Enter sends. Type / for saved replies. Drop files here to attach them."}</p>
     `;
   }
 }

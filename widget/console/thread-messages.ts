@@ -9,6 +9,8 @@ export type MessageContext = {
   read: ReadState;
   /** Ids of the thread's files that still exist; null until known. */
   liveFiles: Set<string> | null;
+  /** Agents' names by id, to pick out the ones a note mentions. */
+  agentNames?: Map<string, string>;
 };
 
 export const messageStyles = css`
@@ -27,6 +29,10 @@ export const messageStyles = css`
   .file .gone { font-style: italic; opacity: 0.8; }
   .ticks { letter-spacing: -2px; }
   .typing { font-size: 12px; color: #5b6272; padding: 0 18px 6px; min-height: 18px; margin: 0; }
+  .msg.note { align-self: stretch; max-width: none; background: #fff6d6; color: #3d3000; border: 1px dashed #b58900; }
+  .msg.note .meta { justify-content: flex-start; color: #5c4600; opacity: 1; }
+  .msg.note .label { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: #6b4f00; display: block; margin-bottom: 2px; }
+  .msg.note .mention { font-weight: 600; background: #ffe58a; border-radius: 4px; padding: 0 2px; }
 `;
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);
@@ -56,8 +62,26 @@ function authorOf(m: Message, ctx: MessageContext): string {
   return m.author.type === "visitor" ? ctx.customerLabel : m.author.name;
 }
 
+/** A note's text with each `@Name` of an agent it mentions picked out. */
+function noteBody(body: string, names: string[]) {
+  if (names.length === 0) return body;
+  const pattern = new RegExp(`(@(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}))`, "g");
+  return body.split(pattern).map((part, i) => (i % 2 === 1 ? html`<span class="mention">${part}</span>` : part));
+}
+
+/** A private note: set apart, and said to be one, so that nobody takes it for what the customer read. */
+function renderNote(m: Message, ctx: MessageContext) {
+  const names = (m.mentions ?? []).flatMap((id) => ctx.agentNames?.get(id) ?? []);
+  return html`<div class="msg note">
+    <span class="label">Private note</span>
+    <span class="body">${noteBody(m.body, names)}</span>
+    <span class="meta"><span>${m.author.name} · ${formatDateTime(m.createdAt)} · only agents see this</span></span>
+  </div>`;
+}
+
 export function renderMessage(m: Message, ctx: MessageContext) {
   if (m.author.type === "system") return html`<div class="msg system">${m.body} · ${formatDateTime(m.createdAt)}</div>`;
+  if (m.visibility === "note") return renderNote(m, ctx);
   const author = authorOf(m, ctx);
   return html`<div class="msg ${m.author.type}">
     <span class="sr-only">${author}:</span>
@@ -71,5 +95,8 @@ export function renderMessage(m: Message, ctx: MessageContext) {
 }
 
 export function renderPending(p: PendingMessage) {
+  if (p.visibility === "note") {
+    return html`<div class="msg note sending"><span class="label">Private note</span><span class="body">${p.body}</span><span class="meta">Saving…</span></div>`;
+  }
   return html`<div class="msg agent sending"><span class="body">${p.body}</span><span class="meta">Sending…</span></div>`;
 }

@@ -1,15 +1,18 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { Agent } from "../../protocol/api";
 import type { Attention, ConversationAttachment, ConversationDetail, WorkspaceAgent } from "../../protocol/console";
-import type { ConversationProgress, Message, ReadState, VisitorPresence } from "../../protocol/frames";
+import type { ConversationProgress, Message, ReadState, VisitorContext, VisitorPresence } from "../../protocol/frames";
 import { RequestError } from "../lib/api";
 import { ConversationSocket, type ConnectionState, type ConversationFrame, type PendingMessage } from "../lib/conversation-socket";
 import { formatDateTime, formatTime } from "../lib/format";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 import { sentence } from "./text";
+import "./context-panel";
 import "./label-picker";
+import { Colleagues } from "./thread-colleagues";
 import "./thread-composer";
+import type { NoteDetail, ThreadComposer } from "./thread-composer";
 import { formatSize, messageStyles, renderMessage, renderPending } from "./thread-messages";
 
 const READ_DELAY_MS = 400;
@@ -50,7 +53,8 @@ export class ThreadView extends LitElement {
       .placeholder { margin: auto; color: #5b6272; }
       @media print {
         :host { display: block; height: auto; }
-        .controls, .toolbar, .extras, parley-composer, .typing, [role="status"], .alert { display: none !important; }
+        .controls, .toolbar, .extras, parley-composer, .typing, [role="status"], .alert, .viewers { display: none !important; }
+        :host(:not([print-notes])) .msg.note { display: none !important; }
         header { border: 0; padding: 0 0 8px; }
         .log { overflow: visible; height: auto; padding: 0; }
         .msg { break-inside: avoid; max-width: 85%; }
@@ -68,6 +72,7 @@ export class ThreadView extends LitElement {
     conversation: { state: true },
     progress: { state: true },
     visitor: { state: true },
+    visitorContext: { state: true },
     read: { state: true },
     messages: { state: true },
     pending: { state: true },
@@ -87,6 +92,8 @@ export class ThreadView extends LitElement {
   declare progress: ConversationProgress | null;
   /** Whether the customer has the page open, pushed by the room as it changes. */
   declare visitor: VisitorPresence | null;
+  /** The page the visitor is on and their trail, pushed by the room (the context panel shows it). */
+  declare visitorContext: VisitorContext | null;
   declare read: ReadState;
   declare messages: Message[];
   declare pending: PendingMessage[];
@@ -97,6 +104,7 @@ export class ThreadView extends LitElement {
   declare error: string;
   declare busy: boolean;
   private socket: ConversationSocket | null = null;
+  private readonly colleagues = new Colleagues(this, () => this.me?.id);
   private readTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -115,6 +123,7 @@ export class ThreadView extends LitElement {
     this.conversation = null;
     this.progress = null;
     this.visitor = null;
+    this.visitorContext = null;
     this.read = { visitor: 0, agent: 0 };
     this.messages = [];
     this.pending = [];
@@ -125,6 +134,7 @@ export class ThreadView extends LitElement {
     this.error = "";
     this.busy = false;
     this.readSent = 0;
+    this.colleagues?.clear();
   }
 
   override connectedCallback(): void {
@@ -201,16 +211,40 @@ export class ThreadView extends LitElement {
       case "presence":
         this.visitor = { online: f.online, leftAt: f.leftAt };
         return;
+      case "context":
+        this.visitorContext = f.context;
+        return;
       case "read":
         this.read = f.read;
         return;
+      case "viewers":
+        this.colleagues.viewers(f.agents);
+        return;
       case "typing":
+        if (f.author.type === "agent" && f.author.id) return this.colleagues.typing({ id: f.author.id, name: f.author.name }, f.active, f.note === true);
         if (f.author.type !== "visitor") return;
         this.typing = f.active ? `${this.customerLabel()} is typing…` : "";
         clearTimeout(this.typingTimer);
         if (f.active) this.typingTimer = setTimeout(() => (this.typing = ""), TYPING_SHOWN_MS);
         return;
     }
+  }
+
+  /** A reply goes out at once; if a colleague was typing one too, a word says so, without stopping either. */
+  private sendReply(body: string): void {
+    this.socket?.send(body);
+    const crossing = this.colleagues.crossing();
+    if (crossing.length === 0) return;
+    this.notice = `${crossing.join(" and ")} ${crossing.length === 1 ? "was" : "were"} typing a reply too: check that you are not both answering.`;
+    clearTimeout(this.noticeTimer);
+    const notice = this.notice;
+    this.noticeTimer = setTimeout(() => this.notice === notice && (this.notice = ""), NOTICE_MS);
+  }
+
+  /** Print leaves the private notes out unless asked for them: a printout often goes to the customer. */
+  private print(withNotes: boolean): void {
+    this.toggleAttribute("print-notes", withNotes);
+    print();
   }
 
   /** Read ticks for the visitor, and this agent's unread count, once the thread is actually on screen. */
@@ -371,6 +405,9 @@ export class ThreadView extends LitElement {
         ${c.archived ? html`<span class="chip">Archived</span>` : nothing}
         ${this.connection === "online" ? nothing : html`<span class="chip">${this.connection}</span>`}
         ${this.renderPresence()}
+        ${this.colleagues.viewing.length
+          ? html`<span class="chip viewers" aria-live="polite" title="They have this thread open now">Also viewing: ${this.colleagues.viewing.map((a) => a.name).join(", ")}</span>`
+          : nothing}
         <parley-label-picker .conversationId=${c.id} .value=${c.labels} @labels-changed=${() => this.changed()}></parley-label-picker>
       </div>
       <div class="who">
@@ -405,7 +442,8 @@ export class ThreadView extends LitElement {
         ${c.archived
           ? html`<button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.archive(false)}>Reopen</button>`
           : html`<button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.archive(true)}>Archive</button>`}
-        <button class="secondary" type="button" @click=${() => print()}>Print</button>
+        <button class="secondary" type="button" @click=${() => this.print(false)}>Print</button>
+        <button class="secondary" type="button" @click=${() => this.print(true)}>Print with notes</button>
         <button class="secondary" type="button" ?disabled=${this.busy} @click=${this.emailTranscript}>Email transcript</button>
         <button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.dialog("notify")?.showModal()}>Notify administrators</button>
         ${this.me?.role === "admin"
@@ -471,22 +509,31 @@ export class ThreadView extends LitElement {
     const c = this.conversation;
     if (!c) return html`<p class="placeholder ${this.error ? "error" : ""}">${this.error || "Loading…"}</p>`;
     const ended = (this.progress?.status ?? c.status) === "ended";
-    const ctx = { customerLabel: this.customerLabel(), read: this.read, liveFiles: this.files ? new Set(this.files.map((f) => f.id)) : null };
+    const ctx = {
+      customerLabel: this.customerLabel(),
+      read: this.read,
+      liveFiles: this.files ? new Set(this.files.map((f) => f.id)) : null,
+      agentNames: new Map(this.agents.map((a) => [a.id, a.name])),
+    };
     return html`
       ${this.renderHeader(c)} ${this.renderExtras(c)}
+      <parley-context-panel .conversationId=${c.id} .visitor=${this.visitor} .context=${this.visitorContext}></parley-context-panel>
       <p role="status">${this.notice}</p>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}
       <div class="log" role="log" aria-live="polite" aria-label="Messages">
         ${this.messages.map((m) => renderMessage(m, ctx))} ${this.pending.map(renderPending)}
       </div>
-      <p class="typing" aria-live="polite">${this.typing}</p>
+      <p class="typing" aria-live="polite">${[this.typing, this.colleagues.typingLine()].filter(Boolean).join(" ")}</p>
       <parley-composer
         .conversationId=${c.id}
         ?disabled=${ended}
         reason="This chat has ended."
-        @send=${(e: CustomEvent<string>) => this.socket?.send(e.detail)}
+        .agents=${this.agents.filter((a) => a.id !== this.me?.id)}
+        @send=${(e: CustomEvent<string>) => this.sendReply(e.detail)}
+        @note=${(e: CustomEvent<NoteDetail>) => this.socket?.send(e.detail.body, { visibility: "note", mentions: e.detail.mentions })}
         @attach=${(e: CustomEvent<File>) => this.upload(e.detail)}
-        @typing=${(e: CustomEvent<boolean>) => this.socket?.control({ type: "typing", active: e.detail })}
+        @typing=${(e: CustomEvent<boolean>) =>
+          this.socket?.control({ type: "typing", active: e.detail, ...((e.target as ThreadComposer).note ? { note: true } : {}) })}
       ></parley-composer>
       ${this.renderDialogs()}
     `;
