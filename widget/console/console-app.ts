@@ -50,10 +50,10 @@ export class ConsoleApp extends LitElement {
     css`
       :host { height: 100vh; }
       .shell { display: grid; grid-template-rows: auto 1fr; height: 100vh; }
-      .top { display: flex; align-items: center; gap: 14px; padding: 8px 16px; background: #1d2330; color: #fff; flex-wrap: wrap; }
+      .top { display: flex; align-items: center; gap: 10px; padding: 8px 16px; background: #1d2330; color: #fff; flex-wrap: wrap; }
       .brand { font-size: 16px; font-weight: 700; margin: 0; }
       nav ul { display: flex; flex-wrap: wrap; gap: 2px; list-style: none; margin: 0; padding: 0; }
-      nav a { display: inline-flex; gap: 6px; align-items: center; color: #c9cfdd; text-decoration: none; padding: 6px 10px; border-radius: 7px; font-weight: 600; }
+      nav a { display: inline-flex; gap: 6px; align-items: center; color: #c9cfdd; text-decoration: none; padding: 6px 8px; border-radius: 7px; font-weight: 600; }
       nav a:hover { color: #fff; background: #2b3344; }
       nav a[aria-current="page"] { color: #fff; background: #34405a; }
       .spacer { flex: 1; }
@@ -75,7 +75,16 @@ export class ConsoleApp extends LitElement {
       .menu button:hover, .menu button:focus-visible { background: #eef1f8; }
       .menu .error { padding: 4px 10px; margin: 0; font-size: 13px; max-width: 240px; }
       .top .secondary { background: transparent; color: #fff; border-color: #5b6272; }
-      .top .keys { min-width: 32px; padding: 4px 9px; font-weight: 700; }
+      .back { display: none; }
+      /* A phone shows one pane: the list, or the open thread with a way back to the list. */
+      @media (max-width: 760px) {
+        .inbox { grid-template-columns: minmax(0, 1fr); }
+        .left { overflow-y: auto; border-right: 0; }
+        .left parley-inbox { flex: none; }
+        .inbox.open .left, .inbox:not(.open) parley-thread { display: none; }
+        .inbox.open { grid-template-rows: auto minmax(0, 1fr); }
+        .back { display: block; justify-self: start; margin: 8px 12px 0; }
+      }
       main { min-height: 0; display: grid; }
       .inbox { display: grid; grid-template-columns: minmax(440px, 46%) 1fr; min-height: 0; }
       .left { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e3e6ee; }
@@ -335,6 +344,7 @@ export class ConsoleApp extends LitElement {
   /** Each shortcut does what its visible control does; false when there is nothing for it to do here. */
   private shortcut(action: ShortcutAction): boolean {
     if (action === "help") {
+      this.renderRoot.querySelector<HTMLDetailsElement>("details.account")?.removeAttribute("open");
       this.renderRoot.querySelector<ShortcutsSheet>("parley-shortcuts-sheet")?.show();
       return true;
     }
@@ -425,9 +435,17 @@ export class ConsoleApp extends LitElement {
       case "admin":
         if (agent.role === "admin") return html`<parley-admin .agent=${agent}></parley-admin>`;
     }
-    return html`<div class="inbox">
+    return html`<div class="inbox ${this.selected ? "open" : ""}">
       <div class="left">
-        <parley-queue .queue=${this.queue} ?available=${this.available} .notice=${this.queueNotice} .accepting=${this.accepting}></parley-queue>
+        <parley-queue
+          .queue=${this.queue}
+          ?available=${this.available}
+          .notice=${this.queueNotice}
+          .accepting=${this.accepting}
+          .offers=${this.lobby?.offers ?? []}
+          .load=${this.lobby?.load ?? null}
+          @decline-chat=${(e: CustomEvent<string>) => this.lobby?.decline(e.detail)}
+        ></parley-queue>
         <parley-inbox
           allowNew
           .agents=${this.agents}
@@ -436,6 +454,7 @@ export class ConsoleApp extends LitElement {
           @new-conversation=${() => this.renderRoot.querySelector<NewConversation>("parley-new-conversation")?.open()}
         ></parley-inbox>
       </div>
+      <button class="secondary back" type="button" @click=${() => this.go("inbox", "")}>← Conversations</button>
       <parley-thread
         .conversationId=${this.selected}
         .me=${agent}
@@ -489,10 +508,10 @@ export class ConsoleApp extends LitElement {
             <div class="menu">
               <button type="button" @click=${this.openPassword}>Change password</button>
               <button type="button" @click=${this.signOutEverywhere}>Sign out everywhere</button>
+              <button type="button" @click=${() => this.shortcut("help")}>Keyboard shortcuts <kbd>?</kbd></button>
               ${this.menuError ? html`<p class="error" role="alert">${this.menuError}</p>` : nothing}
             </div>
           </details>
-          <button class="secondary keys" type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.shortcut("help")}>?</button>
           <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
         </div>
         <main>${this.renderView(agent)}</main>

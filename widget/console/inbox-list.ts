@@ -148,6 +148,7 @@ export class InboxList extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
+    document.addEventListener("pointerdown", this.closeLabelFilter);
     void consoleApi
       .labels()
       .then(({ labels }) => (this.allLabels = labels))
@@ -158,7 +159,14 @@ export class InboxList extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.timer);
     clearTimeout(this.searchTimer);
+    document.removeEventListener("pointerdown", this.closeLabelFilter);
   }
+
+  /** The label list stays open while labels are ticked, and closes on a click anywhere else. */
+  private readonly closeLabelFilter = (e: Event) => {
+    const menu = this.renderRoot.querySelector<HTMLDetailsElement>("details.label-filter");
+    if (menu?.open && !e.composedPath().includes(menu)) menu.open = false;
+  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has("accountId") || changed.has("filter")) this.firstPage();

@@ -1,4 +1,5 @@
 import { css, html, nothing } from "lit";
+import { styleMap } from "lit/directives/style-map.js";
 import type { Label } from "../../protocol/labels";
 
 /**
@@ -15,8 +16,9 @@ export function textOn(color: string): "#000" | "#fff" {
   return luminance > 0.179 ? "#000" : "#fff";
 }
 
+/** Coloured through the CSSOM (styleMap), which the console's CSP allows where a style attribute is refused. */
 export const labelChip = (l: Label) =>
-  html`<span class="label-chip" style="background:${l.color};color:${textOn(l.color)}">${l.name}</span>`;
+  html`<span class="label-chip" style=${styleMap({ background: l.color, color: textOn(l.color) })}>${l.name}</span>`;
 
 export const labelChips = (labels: readonly Label[]) =>
   labels.length ? html`<span class="label-chips">${labels.map(labelChip)}</span>` : nothing;
