@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { listAdminEmails } from "../worker/db/agents";
-import { disableEndpoint, getEndpoint, recordAttempt, recordEndpointOutcome } from "../worker/db/webhooks";
+import { disableEndpoint, getEndpoint, recordAttempt, recordEndpointOutcome, type WebhookEndpoint } from "../worker/db/webhooks";
 import { queueEmail } from "../worker/email/outbox";
 import type { Env } from "../worker/env";
 import { GIVE_UP_AFTER_MS, retryDelayMs } from "../worker/webhooks/backoff";
-import { signatureHeader } from "../worker/webhooks/signature";
+import { activeSecrets, deliveryHeaders } from "../worker/webhooks/delivery-headers";
 import { webhookUrlRefusal, type UrlRefusal } from "../worker/webhooks/url-policy";
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -105,7 +105,7 @@ export class WebhookDispatcher extends DurableObject<Env> {
     // Checked again before every round: the name may resolve elsewhere than it did at registration.
     const refusal = await webhookUrlRefusal(endpoint.url, this.env);
     const outcomes = await Promise.all(
-      heads.map((row) => (refusal ? this.refuse(owner.workspace_id, row, refusal) : this.attempt(endpoint.url, endpoint.secret, owner.workspace_id, row))),
+      heads.map((row) => (refusal ? this.refuse(owner.workspace_id, row, refusal) : this.attempt(endpoint, owner.workspace_id, row))),
     );
     const anyOk = outcomes.includes(true);
     await recordEndpointOutcome(this.env.DB, owner.workspace_id, endpoint.id, anyOk, now);
@@ -113,20 +113,22 @@ export class WebhookDispatcher extends DurableObject<Env> {
     await this.arm();
   }
 
-  private async attempt(url: string, secret: string, workspaceId: string, row: QueueRow): Promise<boolean> {
+  private async attempt(endpoint: WebhookEndpoint, workspaceId: string, row: QueueRow): Promise<boolean> {
     const now = Date.now();
     let statusCode: number | null = null;
     let error: string;
     try {
-      const res = await fetch(url, {
+      // Signed at each attempt, so a retry carries a fresh timestamp and the secrets that sign now.
+      const headers = await deliveryHeaders({
+        id: row.id,
+        eventType: row.event_type,
+        body: row.payload,
+        secrets: activeSecrets(endpoint, now),
+        unixSeconds: Math.floor(now / 1000),
+      });
+      const res = await fetch(endpoint.url, {
         method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "User-Agent": "Parley-Webhooks/1",
-          "Parley-Event": row.event_type,
-          "Parley-Delivery": row.id,
-          "Parley-Signature": await signatureHeader(secret, row.payload, Math.floor(now / 1000)),
-        },
+        headers,
         body: row.payload,
         redirect: "manual",
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),

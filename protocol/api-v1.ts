@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conversationSummary, email, personName, subject, ticketSchema } from "./api";
 import { conversationStatus, feedbackSchema, mentions, messageBody, messageSchema, visibility } from "./frames";
+import { LIMITS } from "./limits";
 import { webhookEventType } from "./webhooks";
 
 /** Bodies and answers of the integrator's REST API (/api/v1); the OpenAPI document is built from these. */
@@ -144,10 +145,29 @@ export const webhookResource = z.object({
   enabled: z.boolean(),
   disabledAt: z.number().int().nullable(),
   createdAt: z.number().int(),
+  /** When the secret was last rotated; null if never. */
+  secretRotatedAt: z.number().int().nullable(),
+  /** Until when the secret a rotation replaced still signs beside the new one; null when only one signs. */
+  previousSecretExpiresAt: z.number().int().nullable(),
 });
-/** The secret is shown once, when the endpoint is created. */
+/** The secret is shown once, when the endpoint is created (and when it is rotated). */
 export const createdWebhook = webhookResource.extend({ secret: z.string() });
-export const updateWebhookBody = z.object({ enabled: z.boolean() });
+export const updateWebhookBody = z
+  .object({
+    url: webhookUrl,
+    events: z.array(webhookEventType).min(1, "events: subscribe to at least one event"),
+    description: z.string().max(200),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "give at least one of url, events, description, enabled");
+export const rotateWebhookSecretBody = z
+  .object({
+    /** How long the replaced secret keeps signing beside the new one; 0 retires it at once. */
+    overlapSeconds: z.number().int().min(0).max(LIMITS.webhookSecrets.maxOverlapSeconds).default(LIMITS.webhookSecrets.defaultOverlapSeconds),
+  })
+  .strict();
 
 export const deliveryResource = z.object({
   id: z.string(),

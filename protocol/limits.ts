@@ -95,6 +95,8 @@ export const LIMITS = {
     inboundEmailSender: { burst: 30, perSecond: perHour(30) },
     /** Report reads and CSV exports per agent or workspace key: each reads a range of facts, not one row. */
     reports: { burst: 30, perSecond: perMinute(30) },
+    /** Test events per webhook endpoint: enough to try a receiver a few times, never a way to flood a URL. */
+    webhookTests: { burst: 5, perSecond: perMinute(2) },
   },
   /** Request bodies in bytes, per route family; a declared length over it is refused unread. */
   body: {
@@ -180,17 +182,6 @@ export const LIMITS = {
    * request must stay well inside a Worker's subrequest budget (1000).
    */
   bulkConversations: 100,
-  /** Routing and response-time targets (docs/limits.md, "Routing"). */
-  routing: {
-    /** An offer shorter than this cannot be read and answered; longer than this leaves the visitor waiting on one absent agent. */
-    minOfferSeconds: 10,
-    maxOfferSeconds: 600,
-    /** Concurrent live chats an agent may be given; the default is 3. */
-    maxCapacity: 20,
-    defaultCapacity: 3,
-    minTargetSeconds: 30,
-    maxTargetSeconds: 24 * 3600,
-  },
   /** Visitor context (docs/limits.md, "Visitor context"): what the widget reports and the host signs. */
   visitorContext: {
     /** Pages the trail keeps per conversation; the oldest fall off. */
@@ -214,5 +205,23 @@ export const LIMITS = {
     /** Per contact, and per conversation (each side counted alone). */
     perSubject: 50,
     valueLength: 500,
+  },
+  /** Routing and response-time targets (docs/limits.md, "Routing"). */
+  routing: {
+    /** An offer shorter than this cannot be read and answered; longer than this leaves the visitor waiting on one absent agent. */
+    minOfferSeconds: 10,
+    maxOfferSeconds: 600,
+    /** Concurrent live chats an agent may be given; the default is 3. */
+    maxCapacity: 20,
+    defaultCapacity: 3,
+    minTargetSeconds: 30,
+    maxTargetSeconds: 24 * 3600,
+  },
+  /** Webhook signing secrets (docs/limits.md, "Webhooks"). */
+  webhookSecrets: {
+    /** After a rotation the old secret keeps signing beside the new one this long, unless the request says otherwise. */
+    defaultOverlapSeconds: 24 * 3600,
+    /** A week covers any deploy cycle; longer, a secret thought retired stays a live credential. */
+    maxOverlapSeconds: 7 * 24 * 3600,
   },
 } as const satisfies Record<string, unknown>;

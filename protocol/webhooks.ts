@@ -16,9 +16,27 @@ export const webhookEventType = z.enum([
   "conversation.deleted",
   "conversation.labeled",
   "conversation.unlabeled",
+  "conversation.assigned",
+  "conversation.reopened",
+  "contact.created",
+  "contact.updated",
+  "agent.availability_changed",
 ]);
 
+/** Sent only by `POST /webhooks/{id}/test`, to that endpoint, whatever it subscribes to. */
+export const webhookTestEventType = z.literal("webhook.test");
+
 const conversationRef = z.object({ id: z.string() });
+const agentRef = z.object({ id: z.string(), name: z.string() });
+/** A contact as `GET /api/v1/contacts/{externalId}` shows it. */
+const contactPayload = z.object({
+  id: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string(),
+  email: z.string(),
+  accountId: z.string().nullable(),
+  createdAt: z.number().int(),
+});
 
 /** The `data` of each event; what a receiver can rely on. */
 export const webhookEventData = {
@@ -51,12 +69,33 @@ export const webhookEventData = {
   "conversation.deleted": z.object({ conversation: conversationRef }),
   "conversation.labeled": z.object({ conversation: conversationRef, label }),
   "conversation.unlabeled": z.object({ conversation: conversationRef, label }),
+  /** Someone else is responsible now: an agent accepted it (from the queue or a routed offer), or it was assigned. */
+  "conversation.assigned": z.object({
+    conversation: conversationRef,
+    agent: agentRef,
+    /** Who had it before; null when nobody did. */
+    previousAgent: agentRef.nullable(),
+    via: z.enum(["accepted", "assigned"]),
+  }),
+  /** An ended conversation goes on: back to its agent (`active`) or, if nobody had accepted it, to the queue. */
+  "conversation.reopened": z.object({ conversation: conversationRef, status: z.enum(["active", "queued"]) }),
+  "contact.created": z.object({ contact: contactPayload }),
+  /** The contact as it is after the change. */
+  "contact.updated": z.object({ contact: contactPayload }),
+  /** An agent switched "Available for chat" on or off in a channel's console. */
+  "agent.availability_changed": z.object({ agent: agentRef, channel: z.object({ id: z.string() }), available: z.boolean() }),
 } satisfies Record<z.infer<typeof webhookEventType>, z.ZodType>;
 
-/** The JSON body of every delivery. `id` is also the Parley-Delivery header, the same on every retry. */
+export const webhookTestEventData = z.object({
+  webhook: z.object({ id: z.string() }),
+  /** Says what this is, for a person reading the receiver's log. */
+  message: z.string(),
+});
+
+/** The JSON body of every delivery. Its `id` names the event; the delivery id is the Parley-Delivery and webhook-id headers. */
 export const webhookEnvelope = z.object({
   id: z.string(),
-  type: webhookEventType,
+  type: z.union([webhookEventType, webhookTestEventType]),
   createdAt: z.number().int(),
   workspaceId: z.string(),
   data: z.record(z.string(), z.unknown()),

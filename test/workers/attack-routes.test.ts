@@ -125,6 +125,7 @@ const ROUTES: Record<string, Probe> = {
     body: (v) => ({ channelId: v.ws.channelId, contact: { name: "Cy", email: "cy@example.com" }, subject: "Hello", message: message() }),
   },
   "GET /api/console/conversations/:id": { guard: "agent", path: conv },
+  "GET /api/console/conversations/:id/context": { guard: "agent", path: (v) => `${conv(v)}/context` },
   "GET /api/console/conversations/:id/transcript.txt": { guard: "agent", path: (v) => `${conv(v)}/transcript.txt` },
   "GET /api/console/conversations/:id/socket": { guard: "agent", socket: true, path: (v) => `${conv(v)}/socket` },
   "POST /api/console/conversations/:id/read": { guard: "agent", path: (v) => `${conv(v)}/read`, body: () => ({ seq: 1 }) },
@@ -277,8 +278,15 @@ const ROUTES: Record<string, Probe> = {
     body: () => ({ url: "https://receiver.invalid/other", events: ["conversation.deleted"] }),
   },
   "GET /api/v1/webhooks": { guard: "apiKey", own: true, path: () => "/api/v1/webhooks" },
+  // Before the PATCH below disables the endpoint: a disabled one takes no test event.
+  "POST /api/v1/webhooks/:id/test": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}/test` },
   "PATCH /api/v1/webhooks/:id": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}`, body: () => ({ enabled: false }) },
   "GET /api/v1/webhooks/:id/deliveries": { guard: "apiKey", path: (v) => `/api/v1/webhooks/${v.webhookId}/deliveries` },
+  "POST /api/v1/webhooks/:id/rotate-secret": {
+    guard: "apiKey",
+    path: (v) => `/api/v1/webhooks/${v.webhookId}/rotate-secret`,
+    body: () => ({ overlapSeconds: 60 }),
+  },
   "POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver": {
     guard: "apiKey",
     path: (v) => `/api/v1/webhooks/${v.webhookId}/deliveries/${v.deliveryId}/redeliver`,

@@ -1,19 +1,15 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import {
-  createdInboundHook,
   createdWebhook,
-  createInboundHookBody,
   createWebhookBody,
   deliveryResource,
-  inboundHookResource,
+  rotateWebhookSecretBody,
   updateWebhookBody,
   webhookResource,
 } from "../../protocol/api-v1";
 import type { AppEnv } from "../app-env";
-import { randomToken } from "../auth/encoding";
 import { newId } from "../db/ids";
-import { createInboundHook, listInboundHooks, revokeInboundHook } from "../db/inbound-hooks";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -22,14 +18,19 @@ import {
   listDeliveries,
   listEndpoints,
   markRedelivery,
-  setEndpointEnabled,
+  rotateSecret,
+  updateEndpoint,
   type DeliveryRow,
   type WebhookEndpoint,
 } from "../db/webhooks";
-import { notFound } from "../http/errors";
+import { HttpError, notFound } from "../http/errors";
+import { enforceLimit } from "../http/rate-limit";
 import { dispatcherFor } from "../webhooks/emit";
+import { newSigningSecret } from "../webhooks/standard-signature";
+import { sendTestEvent } from "../webhooks/test-event";
 import { admitWebhookUrl } from "../webhooks/url-policy";
 import { holdsOnceShownSecret } from "./idempotency";
+import { inboundHookRoutes } from "./inbound-hook-routes";
 import { route } from "./route";
 
 const TAG = "Webhooks";
@@ -42,6 +43,8 @@ const toResource = (e: WebhookEndpoint) => ({
   enabled: e.enabled,
   disabledAt: e.disabledAt,
   createdAt: e.createdAt,
+  secretRotatedAt: e.secretRotatedAt,
+  previousSecretExpiresAt: e.previousSecretExpiresAt !== null && e.previousSecretExpiresAt > Date.now() ? e.previousSecretExpiresAt : null,
 });
 
 const toDelivery = (d: DeliveryRow) => ({
@@ -62,8 +65,7 @@ async function endpointOr404(c: Context<AppEnv>) {
   return endpoint;
 }
 
-const hookUrl = (c: Context<AppEnv>, id: string) => `${new URL(c.req.url).origin}/hooks/${id}`;
-
+/** Outgoing webhooks, then inbound hooks. */
 export const webhookRoutes = [
   route(
     {
@@ -79,7 +81,7 @@ export const webhookRoutes = [
       const workspaceId = c.get("workspaceId");
       const url = await admitWebhookUrl(body.url, c.env);
       const id = newId("wh");
-      const secret = `whsec_${randomToken(24)}`;
+      const secret = newSigningSecret();
       await createEndpoint(c.env.DB, { workspaceId, id, url, secret, events: body.events, description: body.description });
       holdsOnceShownSecret(c);
       return c.json({ ...toResource((await getEndpoint(c.env.DB, workspaceId, id))!), secret }, 201);
@@ -99,7 +101,7 @@ export const webhookRoutes = [
     {
       method: "patch",
       path: "/webhooks/{id}",
-      summary: "Enable or disable an endpoint; enabling resumes its queued deliveries",
+      summary: "Change an endpoint's url, events, description or enabled; enabling resumes its queued deliveries",
       tag: TAG,
       body: updateWebhookBody,
       success: { status: 200, description: "The endpoint", schema: webhookResource },
@@ -108,7 +110,9 @@ export const webhookRoutes = [
     async (c, { body }) => {
       const endpoint = await endpointOr404(c);
       const workspaceId = c.get("workspaceId");
-      await setEndpointEnabled(c.env.DB, workspaceId, endpoint.id, body.enabled);
+      // A new URL passes the same checks as at registration; queued deliveries go to it.
+      const url = body.url === undefined ? undefined : await admitWebhookUrl(body.url, c.env);
+      await updateEndpoint(c.env.DB, workspaceId, endpoint.id, { ...body, url });
       if (body.enabled) await dispatcherFor(c.env, workspaceId, endpoint.id).enqueue(workspaceId, endpoint.id, []);
       return c.json(toResource((await getEndpoint(c.env.DB, workspaceId, endpoint.id))!));
     },
@@ -126,6 +130,44 @@ export const webhookRoutes = [
       const endpoint = await endpointOr404(c);
       await deleteEndpoint(c.env.DB, c.get("workspaceId"), endpoint.id);
       return c.body(null, 204);
+    },
+  ),
+  route(
+    {
+      method: "post",
+      path: "/webhooks/{id}/rotate-secret",
+      summary: "Replace the signing secret; the old one keeps signing beside it for overlapSeconds (default a day). The new secret is shown only this once",
+      tag: TAG,
+      body: rotateWebhookSecretBody,
+      success: { status: 200, description: "The endpoint and its new secret", schema: createdWebhook },
+      errors: [400, 404],
+    },
+    async (c, { body }) => {
+      const endpoint = await endpointOr404(c);
+      const workspaceId = c.get("workspaceId");
+      const secret = newSigningSecret();
+      const now = Date.now();
+      await rotateSecret(c.env.DB, workspaceId, endpoint.id, secret, now + body.overlapSeconds * 1000, now);
+      holdsOnceShownSecret(c);
+      return c.json({ ...toResource((await getEndpoint(c.env.DB, workspaceId, endpoint.id))!), secret });
+    },
+  ),
+  route(
+    {
+      method: "post",
+      path: "/webhooks/{id}/test",
+      summary: "Send a webhook.test event to this endpoint now, signed and logged like any delivery",
+      tag: TAG,
+      success: { status: 202, description: "Queued; follow it in the delivery log", schema: deliveryResource },
+      errors: [404, 409],
+    },
+    async (c) => {
+      const endpoint = await endpointOr404(c);
+      const workspaceId = c.get("workspaceId");
+      if (!endpoint.enabled) throw new HttpError(409, "webhook_disabled", "the endpoint is disabled; enable it to send a test event");
+      await enforceLimit(c.env, "webhookTests", `${workspaceId}:${endpoint.id}`);
+      const deliveryId = await sendTestEvent(c.env, workspaceId, endpoint.id);
+      return c.json(toDelivery((await getDelivery(c.env.DB, workspaceId, deliveryId))!), 202);
     },
   ),
   route(
@@ -166,47 +208,5 @@ export const webhookRoutes = [
       return c.json(toDelivery((await getDelivery(c.env.DB, workspaceId, delivery.id))!), 202);
     },
   ),
-  route(
-    {
-      method: "post",
-      path: "/inbound-hooks",
-      summary: "Create an inbound hook: a secret URL that accepts signed envelopes",
-      tag: "Inbound hooks",
-      body: createInboundHookBody,
-      success: { status: 201, description: "The hook, its URL and its secret (shown once)", schema: createdInboundHook },
-      errors: [400],
-    },
-    async (c, { body }) => {
-      const hook = await createInboundHook(c.env.DB, c.get("workspaceId"), body.name);
-      holdsOnceShownSecret(c);
-      return c.json({ id: hook.id, name: hook.name, createdAt: hook.createdAt, url: hookUrl(c, hook.id), secret: hook.secret }, 201);
-    },
-  ),
-  route(
-    {
-      method: "get",
-      path: "/inbound-hooks",
-      summary: "List inbound hooks",
-      tag: "Inbound hooks",
-      success: { status: 200, description: "Hooks", schema: z.object({ hooks: z.array(inboundHookResource) }) },
-    },
-    async (c) => {
-      const hooks = await listInboundHooks(c.env.DB, c.get("workspaceId"));
-      return c.json({ hooks: hooks.map((h) => ({ id: h.id, name: h.name, createdAt: h.createdAt, url: hookUrl(c, h.id) })) });
-    },
-  ),
-  route(
-    {
-      method: "delete",
-      path: "/inbound-hooks/{id}",
-      summary: "Revoke an inbound hook; its URL stops accepting deliveries at once",
-      tag: "Inbound hooks",
-      success: { status: 204, description: "Revoked" },
-      errors: [404],
-    },
-    async (c) => {
-      if (!(await revokeInboundHook(c.env.DB, c.get("workspaceId"), c.req.param("id")!))) throw notFound("inbound hook");
-      return c.body(null, 204);
-    },
-  ),
+  ...inboundHookRoutes,
 ];

@@ -11,6 +11,9 @@ const endpointRow = z.object({
   failing_since: z.number().nullable(),
   disabled_at: z.number().nullable(),
   created_at: z.number(),
+  previous_secret: z.string().nullable(),
+  previous_secret_expires_at: z.number().nullable(),
+  secret_rotated_at: z.number().nullable(),
 });
 
 export type WebhookEndpoint = {
@@ -23,6 +26,10 @@ export type WebhookEndpoint = {
   failingSince: number | null;
   disabledAt: number | null;
   createdAt: number;
+  /** Signs beside `secret` until `previousSecretExpiresAt` (a rotation's overlap); then ignored. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+  secretRotatedAt: number | null;
 };
 
 function toEndpoint(row: unknown): WebhookEndpoint {
@@ -37,6 +44,9 @@ function toEndpoint(row: unknown): WebhookEndpoint {
     failingSince: r.failing_since,
     disabledAt: r.disabled_at,
     createdAt: r.created_at,
+    previousSecret: r.previous_secret,
+    previousSecretExpiresAt: r.previous_secret_expires_at,
+    secretRotatedAt: r.secret_rotated_at,
   };
 }
 
@@ -65,10 +75,35 @@ export async function deleteEndpoint(db: D1Database, workspaceId: string, id: st
   return res.meta.changes > 0;
 }
 
-export async function setEndpointEnabled(db: D1Database, workspaceId: string, id: string, enabled: boolean): Promise<void> {
+/** What `PATCH /webhooks/{id}` may change; a field left out keeps its value. */
+export type EndpointChanges = { url?: string; events?: WebhookEventType[]; description?: string; enabled?: boolean };
+
+/** Setting `enabled` also clears the failure clock and an automatic disabling, so the queue starts afresh. */
+export async function updateEndpoint(db: D1Database, workspaceId: string, id: string, c: EndpointChanges): Promise<void> {
+  const enabled = c.enabled === undefined ? null : c.enabled ? 1 : 0;
   await db
-    .prepare("UPDATE webhook_endpoints SET enabled = ?, disabled_at = NULL, failing_since = NULL WHERE workspace_id = ? AND id = ?")
-    .bind(enabled ? 1 : 0, workspaceId, id)
+    .prepare(
+      `UPDATE webhook_endpoints SET url = COALESCE(?1, url), events = COALESCE(?2, events), description = COALESCE(?3, description),
+         enabled = COALESCE(?4, enabled),
+         disabled_at = CASE WHEN ?4 IS NULL THEN disabled_at ELSE NULL END,
+         failing_since = CASE WHEN ?4 IS NULL THEN failing_since ELSE NULL END
+       WHERE workspace_id = ?5 AND id = ?6`,
+    )
+    .bind(c.url ?? null, c.events ? JSON.stringify(c.events) : null, c.description ?? null, enabled, workspaceId, id)
+    .run();
+}
+
+/**
+ * Replaces the signing secret; the one it replaces keeps signing until `previousExpiresAt`. A
+ * rotation during an overlap drops the oldest secret: at most two ever sign.
+ */
+export async function rotateSecret(db: D1Database, workspaceId: string, id: string, secret: string, previousExpiresAt: number, now: number) {
+  await db
+    .prepare(
+      `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = ?1, secret = ?2, secret_rotated_at = ?3
+       WHERE workspace_id = ?4 AND id = ?5`,
+    )
+    .bind(previousExpiresAt, secret, now, workspaceId, id)
     .run();
 }
 

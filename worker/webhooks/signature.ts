@@ -10,9 +10,15 @@ async function hmacHex(secret: string, text: string): Promise<string> {
   return toHex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text)));
 }
 
-/** `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
-export async function signatureHeader(secret: string, rawBody: string, unixSeconds: number): Promise<string> {
-  return `t=${unixSeconds},v1=${await hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
+/**
+ * `Parley-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed by the secret's
+ * own UTF-8 bytes. With several secrets (a rotation's overlap) one `v1=` per secret, newest first:
+ * a receiver accepts the delivery when any of them matches.
+ */
+export async function signatureHeader(secrets: string | string[], rawBody: string, unixSeconds: number): Promise<string> {
+  const all = typeof secrets === "string" ? [secrets] : secrets;
+  const macs = await Promise.all(all.map((s) => hmacHex(s, `${unixSeconds}.${rawBody}`)));
+  return [`t=${unixSeconds}`, ...macs.map((m) => `v1=${m}`)].join(",");
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; code: "signature_missing" | "signature_invalid" | "signature_stale"; message: string };
