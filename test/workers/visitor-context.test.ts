@@ -114,3 +114,57 @@ describe("the visitor's page trail", () => {
     expect(channel.visitorContext).toEqual({ enabled: true, stripQuery: true });
   });
 });
+
+describe("the console's context panel data", () => {
+  it("shows the pre-chat answers, the signed customer's account and request, attributes, and earlier conversations", async () => {
+    const { mintUserToken, inSeconds } = await import("./user-token-mint");
+    const { agentOnline, call, postJson } = await import("./fixtures");
+    const secret = "identity-secret-for-context-panel-01";
+    const ws = await createWorkspace({ identitySecret: secret, config: { topics: ["Billing"], preChatFields: [{ key: "company", label: "Company" }] } });
+    await agentOnline(ws);
+    const start = async (body: string) => {
+      const userToken = await mintUserToken(secret, {
+        sub: "cust-9",
+        name: "Mia",
+        email: "mia@acme.example",
+        exp: inSeconds(600),
+        account_id: "acme",
+        account_name: "Acme Oy",
+        request_id: "R-77",
+        attributes: { plan: "pro" },
+      });
+      const res = await postJson(`/api/widget/channels/${ws.channelKey}/conversations`, {
+        name: "Mia",
+        email: "mia@acme.example",
+        topic: "Billing",
+        fields: { company: "Acme" },
+        userToken,
+        attributes: { cart: "2 items" },
+        message: { clientId: crypto.randomUUID(), body },
+      });
+      return ((await res.json()) as { conversation: { id: string } }).conversation.id;
+    };
+    const earlier = await start("First question");
+    const id = await start("Second question");
+    const cookie = await signIn(ws);
+    const res = await call(`/api/console/conversations/${id}/context`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const { context } = (await res.json()) as { context: Record<string, unknown> };
+    expect(context).toMatchObject({
+      topic: "Billing",
+      fields: [{ key: "company", label: "Company", value: "Acme" }],
+      contact: { name: "Mia", email: "mia@acme.example", externalId: "cust-9", emailVerified: true },
+      account: { name: "Acme Oy" },
+      requestId: "R-77",
+      previous: [{ id: earlier, subject: "First question" }],
+      feedback: null,
+      attributes: {
+        contact: [{ key: "plan", value: "pro", verified: true }],
+        conversation: [{ key: "cart", value: "2 items", verified: false }],
+      },
+    });
+    const other = await createWorkspace();
+    const stranger = await call(`/api/console/conversations/${id}/context`, { headers: { cookie: await signIn(other) } });
+    expect(stranger.status).toBe(404);
+  });
+});

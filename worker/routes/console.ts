@@ -23,6 +23,7 @@ import { bulkRoutes } from "./console-bulk";
 import { cannedResponseRoutes } from "./console-canned-responses";
 import { labelRoutes } from "./console-labels";
 import { consoleAttachmentRoutes } from "./console-attachments";
+import { contextRoutes } from "./console-context";
 import { notificationRoutes } from "./console-notifications";
 import { threadRoutes } from "./console-threads";
 
@@ -150,6 +151,7 @@ consoleRoutes.route("/", bulkRoutes);
 consoleRoutes.route("/", threadRoutes);
 consoleRoutes.route("/", consoleAttachmentRoutes);
 consoleRoutes.route("/", accountRoutes);
+consoleRoutes.route("/", contextRoutes);
 consoleRoutes.route("/", notificationRoutes);
 consoleRoutes.route("/", cannedResponseRoutes);
 consoleRoutes.route("/", labelRoutes);
