@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorResource } from "../../protocol/api-v1";
+import { webhookEnvelope, webhookEventData, webhookEventType, webhookTestEventData, webhookTestEventType } from "../../protocol/webhooks";
 import type { ApiRoute } from "./route";
 
 const ERROR_TEXT: Record<number, string> = {
@@ -15,6 +16,49 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+
+const DELIVERY_HEADERS: [string, string][] = [
+  ["webhook-id", "Standard Webhooks: the delivery id, the same on every retry; drop repeats by it."],
+  ["webhook-timestamp", "Standard Webhooks: unix seconds of this attempt."],
+  ["webhook-signature", 'Standard Webhooks: "v1,<base64 HMAC-SHA256 of \"<id>.<timestamp>.<body>\">", one per signing secret, space-separated.'],
+  ["Parley-Event", "The event type."],
+  ["Parley-Delivery", "The same as webhook-id."],
+  ["Parley-Signature", 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>"> (one v1= per signing secret).'],
+];
+
+const camel = (text: string) => text.replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? "").toUpperCase());
+
+/**
+ * The `webhooks` section: every event Parley sends, as the request it makes to the receiver, with
+ * the envelope whose `data` is the event's own schema (protocol/webhooks.ts, the same zod the
+ * emitters are typed by).
+ */
+function webhooksSection() {
+  const events: [string, z.ZodType, string][] = [
+    ...webhookEventType.options.map((type): [string, z.ZodType, string] => [type, webhookEventData[type], `The ${type} event.`]),
+    [webhookTestEventType.value, webhookTestEventData, "Sent only by POST /webhooks/{id}/test, to that endpoint."],
+  ];
+  return Object.fromEntries(
+    events.map(([type, data, summary]) => [
+      type,
+      {
+        post: {
+          summary,
+          operationId: camel(`webhook ${type}`),
+          tags: ["Webhook events"],
+          parameters: DELIVERY_HEADERS.map(([name, description]) => ({ name, in: "header", required: true, description, schema: { type: "string" } })),
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: jsonSchema(webhookEnvelope.extend({ type: z.literal(type), data })) } },
+          },
+          responses: {
+            "2XX": { description: "Received. Anything else (or no answer within 10 s) is retried with backoff for a day." },
+          },
+        },
+      },
+    ]),
+  );
+}
 
 /** OpenAPI 3.1 for /api/v1, built from the routes' own zod schemas. */
 export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
@@ -53,7 +97,7 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
     paths[spec.path]![spec.method] = {
       summary: spec.summary,
       tags: [spec.tag],
-      operationId: `${spec.method}${spec.path.replace(/\{(\w+)\}/g, "By_$1").replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? "").toUpperCase())}`,
+      operationId: `${spec.method}${camel(spec.path.replace(/\{(\w+)\}/g, "By_$1"))}`,
       parameters,
       ...(spec.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(spec.body) } } } } : {}),
       responses,
@@ -73,5 +117,6 @@ export function openApiDocument(routes: ApiRoute[], serverUrl: string) {
       schemas: { Error: jsonSchema(errorResource) },
     },
     paths,
+    webhooks: webhooksSection(),
   };
 }
