@@ -3,7 +3,7 @@ import { cannedResponseInput, cannedResponseQuery, cannedResponseUpdate } from "
 import type { AppEnv } from "../app-env";
 import { requireAgent } from "../auth/middleware";
 import { createCannedResponse, deleteCannedResponse, getCannedResponse, listCannedResponses, updateCannedResponse } from "../db/canned-responses";
-import { listChannelFaqs } from "../db/channel-faqs";
+import { listChannelFaqs } from "../db/faqs";
 import { forbidden, notFound } from "../http/errors";
 import { parseBody, parseQuery } from "../http/validate";
 import { conversationForAgent } from "./console-access";
