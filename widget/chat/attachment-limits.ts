@@ -1,4 +1,5 @@
 import type { Locale, PublicChannel } from "../../protocol/channel";
+import { formatBytes } from "../lib/format";
 import type { StringKey } from "./i18n/en";
 
 type Limits = PublicChannel["attachments"];
@@ -10,14 +11,6 @@ export function typeAllowed(type: string, allowed: string[]): boolean {
     const p = pattern.toLowerCase();
     return p.endsWith("/*") ? t.startsWith(p.slice(0, -1)) : t === p;
   });
-}
-
-export function formatBytes(bytes: number, locale: Locale): string {
-  const [value, unit] =
-    bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), "megabyte"] : bytes >= 1024 ? [bytes / 1024, "kilobyte"] : [bytes, "byte"];
-  // "narrow" for bytes: "70B" rather than "70 byte".
-  const unitDisplay = unit === "byte" ? "narrow" : "short";
-  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay, maximumFractionDigits: 1 }).format(value);
 }
 
 /** The same checks the Worker makes, so a file it would refuse is never sent. */

@@ -1,7 +1,8 @@
 import { css, html, nothing } from "lit";
 import type { Message } from "../../protocol/frames";
-import { formatTime } from "../lib/format";
-import { fileProblem, formatBytes } from "./attachment-limits";
+import { formatBytes, formatDateTime, formatTime } from "../lib/format";
+import { fileProblem } from "./attachment-limits";
+import { messageBody, messageBodyStyles } from "../lib/message-body";
 import type { LiveConversation } from "./live-conversation";
 import { define, SessionView } from "./session-view";
 import { viewStyles } from "./view-styles";
@@ -17,6 +18,7 @@ const STICK_PX = 48;
 export class ChatView extends SessionView {
   static override styles = [
     viewStyles,
+    messageBodyStyles,
     css`
       :host {
         position: relative;
@@ -76,13 +78,34 @@ export class ChatView extends SessionView {
       .body {
         white-space: pre-wrap;
       }
+      .body.formatted {
+        white-space: normal;
+      }
+      .offer {
+        align-self: center;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: center;
+        gap: 4px 10px;
+        font-size: 13px;
+        color: var(--muted);
+        text-align: center;
+      }
+      .offer .link {
+        font-size: 13px;
+      }
+      /* Full colour, not faded: small text needs its 4.5:1 contrast on either bubble. */
       .meta {
         display: flex;
         justify-content: flex-end;
         gap: 4px;
-        font-size: 11px;
-        opacity: 0.8;
+        font-size: 12px;
         margin-top: 2px;
+        color: var(--muted);
+      }
+      .msg.mine .meta {
+        color: inherit;
       }
       .msg:not(.mine) .meta {
         justify-content: flex-start;
@@ -135,6 +158,7 @@ export class ChatView extends SessionView {
         align-items: flex-end;
         gap: 6px;
         padding: 10px;
+        padding-bottom: max(10px, env(safe-area-inset-bottom));
         border-top: 1px solid var(--line);
       }
       .composer textarea {
@@ -269,10 +293,11 @@ export class ChatView extends SessionView {
         ${c.messages.map((m) => this.renderMessage(m, c))}
         ${c.pending.map(
           (p) => html`<div class="msg mine sending">
-            <span class="body">${p.body}</span><span class="meta">${t("sending")}</span>
+            <div class="body formatted">${messageBody(p.body)}</div><span class="meta">${t("sending")}</span>
           </div>`,
         )}
         ${c.uploads.map((u) => html`<div class="msg mine sending"><span class="body">${t("uploading", { name: u.name })}</span></div>`)}
+        ${this.renderNotificationOffer()}
       </div>
       <p class="typing" aria-live="polite">${c.typing ? t("typing", { name: c.typing }) : ""}</p>
       ${this.renderProblem(c)}
@@ -284,28 +309,23 @@ export class ChatView extends SessionView {
   private renderNotices(c: LiveConversation) {
     const t = this.session.t.bind(this.session);
     return html`${c.connection === "offline" ? html`<p class="notice warning" role="status">${t("offline")}</p>` : nothing}${
-      c.status === "queued"
-        ? html`<p class="notice" role="status">
-            ${t("waiting")} ${c.queuePosition ? t("queuePosition", { position: c.queuePosition }) : ""}
-          </p>`
-        : nothing
-    }${
       c.idleClosesAt && c.status !== "ended"
         ? html`<p class="notice warning" role="alert">
             ${t("idleWarning", { time: formatTime(c.idleClosesAt, this.session.options.locale) })}
           </p>`
         : nothing
-    }${
-      this.session.notificationOffer
-        ? html`<div class="notice" role="region" aria-label=${t("notifyOffer")}>
-            <p>${t("notifyOffer")}</p>
-            <div class="actions">
-              <button class="primary" type="button" @click=${() => this.session.allowNotifications()}>${t("notifyAllow")}</button>
-              <button class="secondary" type="button" @click=${() => this.session.dismissNotifications()}>${t("notifyDismiss")}</button>
-            </div>
-          </div>`
-        : nothing
     }${c.status === "ended" ? html`<p class="notice" role="status">${t("conversationEnded")}</p>` : nothing}`;
+  }
+
+  /** One quiet line at the end of the log, gone for good once answered either way. */
+  private renderNotificationOffer() {
+    if (!this.session.notificationOffer) return nothing;
+    const t = this.session.t.bind(this.session);
+    return html`<p class="offer">
+      <span>${t("notifyOffer")}</span>
+      <button class="link" type="button" @click=${() => this.session.allowNotifications()}>${t("notifyAllow")}</button>
+      <button class="link" type="button" @click=${() => this.session.dismissNotifications()}>${t("notifyDismiss")}</button>
+    </p>`;
   }
 
   private renderProblem(c: LiveConversation) {
@@ -331,10 +351,14 @@ export class ChatView extends SessionView {
     const read = mine && c.read.agent >= m.seq;
     return html`<div class="msg ${m.author.type} ${mine ? "mine" : ""}">
       ${m.author.type === "system" ? nothing : html`<span class="sr-only">${mine ? t("you") : m.author.name}:</span>`}
-      ${m.body || m.event ? html`<span class="body">${this.wording(m, c)}</span>` : nothing}
+      ${m.event || m.author.type === "system"
+        ? html`<span class="body">${this.wording(m, c)}</span>`
+        : m.body
+          ? html`<div class="body formatted">${messageBody(m.body)}</div>`
+          : nothing}
       ${m.attachment ? this.renderAttachment(m.attachment, c) : nothing}
       <span class="meta">
-        ${mine || m.author.type === "system" ? "" : `${m.author.name} · `}${formatTime(m.createdAt, locale)}
+        ${mine || m.author.type === "system" ? "" : `${m.author.name} · `}${formatDateTime(m.createdAt, locale)}
         ${mine
           ? html`<span class="ticks ${read ? "read" : ""}" role="img" aria-label=${t(read ? "read" : "sent")} title=${t(read ? "read" : "sent")}
               >${read ? "✓✓" : "✓"}</span
@@ -393,6 +417,7 @@ export class ChatView extends SessionView {
       </button>
       <textarea
         aria-label=${t("message")}
+        placeholder=${t("composerPlaceholder")}
         rows="1"
         data-autofocus
         maxlength=${channel?.maxMessageLength ?? 4000}

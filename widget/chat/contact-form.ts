@@ -1,6 +1,6 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import type { PreChatField } from "../../protocol/channel";
-import type { ContactInput, FieldErrors } from "./contact-validation";
+import { validateContact, type ContactInput, type FieldErrors } from "./contact-validation";
 import "./faq-suggestions";
 import { define, SessionView } from "./session-view";
 import { viewStyles } from "./view-styles";
@@ -47,9 +47,34 @@ export class ContactForm extends SessionView {
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     if (this.busy) return;
-    const data = new FormData(e.target as HTMLFormElement);
+    const input = this.read(e.target as HTMLFormElement);
+    this.busy = true;
+    this.errors =
+      this.purpose === "chat" ? await this.session.startConversation(input) : await this.session.submitTicket(input);
+    this.busy = false;
+    if (!Object.keys(this.errors).length) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }
+
+  /**
+   * A field's problem goes as soon as the field is right (a server's refusal of it, as soon as it
+   * changes); a new problem waits for the next submit, so nobody is scolded mid-word.
+   */
+  private revalidate(e: Event): void {
+    const name = (e.target as HTMLInputElement).name;
+    const channel = this.session.channel;
+    if (!channel || !this.errors[name]) return;
+    const now = validateContact(this.read(e.currentTarget as HTMLFormElement), channel);
+    if (now[name]) return;
+    const { [name]: _fixed, ...rest } = this.errors;
+    this.errors = rest;
+  }
+
+  private read(form: HTMLFormElement): ContactInput {
+    const data = new FormData(form);
     const text = (name: string) => String(data.get(name) ?? "");
-    const input: ContactInput = {
+    return {
       name: text("name"),
       email: text("email"),
       topic: text("topic"),
@@ -58,13 +83,6 @@ export class ContactForm extends SessionView {
       ),
       message: text("message"),
     };
-    this.busy = true;
-    this.errors =
-      this.purpose === "chat" ? await this.session.startConversation(input) : await this.session.submitTicket(input);
-    this.busy = false;
-    if (!Object.keys(this.errors).length) return;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }
 
   /** A labelled control with its problem announced right next to it. */
@@ -106,7 +124,8 @@ export class ContactForm extends SessionView {
     const wanted = draft?.topic || session.options.topic;
     const presetTopic = channel.topics.includes(wanted) ? wanted : "";
     return html`
-      <form novalidate @submit=${this.submit}>
+      <form novalidate @submit=${this.submit} @input=${this.revalidate} @change=${this.revalidate}>
+        ${session.currentGone ? html`<p class="notice warning" role="status">${t("conversationGone")}</p>` : nothing}
         ${this.purpose === "chat" ? html`<p>${t("greeting")}</p>` : nothing}
         ${this.field("name", t("name"), true, (d) =>
           html`<input id="name" name="name" autocomplete="name" maxlength="120" aria-required="true"

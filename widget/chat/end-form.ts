@@ -106,6 +106,13 @@ export class EndForm extends SessionView {
     this.problem = conversation.sendFeedback({ satisfied: this.satisfied, rating: this.rating, comment }) ? "" : t("networkError");
   }
 
+  /** An answer given clears the "answer at least one question" problem at once. */
+  private choose(answer: { satisfied?: boolean | null; rating?: number | null }): void {
+    if (answer.satisfied !== undefined) this.satisfied = answer.satisfied;
+    if (answer.rating !== undefined) this.rating = answer.rating;
+    if (this.satisfied !== null || this.rating !== null) this.problem = "";
+  }
+
   private endedText(): string {
     const c = this.session.current;
     const t = this.session.t.bind(this.session);
@@ -152,7 +159,7 @@ export class EndForm extends SessionView {
         <div class="choices">
           ${([true, false] as const).map(
             (value) => html`<button type="button" class="choice" aria-pressed=${this.satisfied === value ? "true" : "false"}
-              @click=${() => (this.satisfied = this.satisfied === value ? null : value)}>
+              @click=${() => this.choose({ satisfied: this.satisfied === value ? null : value })}>
               ${t(value ? "satisfied" : "notSatisfied")}
             </button>`,
           )}
@@ -165,7 +172,7 @@ export class EndForm extends SessionView {
             (n) => html`<button type="button" class="star ${this.rating !== null && n <= this.rating ? "lit" : ""}"
               aria-pressed=${this.rating === n ? "true" : "false"}
               aria-label=${n === 1 ? t("star1") : t("starsN", { count: n })}
-              @click=${() => (this.rating = this.rating === n ? null : n)}>★</button>`,
+              @click=${() => this.choose({ rating: this.rating === n ? null : n })}>★</button>`,
           )}
         </div>
       </fieldset>

@@ -20,9 +20,13 @@ export class ParleyPanel extends SessionView {
       :host {
         display: block;
       }
+      /*
+       * --parley-visible-height is the visual viewport (what the on-screen keyboard leaves), set
+       * from window.visualViewport; dvh is the fallback where it is missing.
+       */
       .panel {
         width: min(380px, calc(100vw - 40px));
-        height: min(620px, calc(100vh - 110px));
+        height: min(620px, calc(var(--parley-visible-height, 100dvh) - 110px));
         display: flex;
         flex-direction: column;
         background: var(--parley-background, #fff);
@@ -35,6 +39,7 @@ export class ParleyPanel extends SessionView {
         align-items: center;
         gap: 10px;
         padding: 14px 16px;
+        padding-top: max(14px, env(safe-area-inset-top));
         background: var(--accent);
         color: var(--accent-text);
       }
@@ -106,12 +111,17 @@ export class ParleyPanel extends SessionView {
         }
       }
       @media (max-width: 480px) {
+        /* Pinned to the visible area, so that the keyboard pushes the composer up instead of covering it. */
         .panel {
           position: fixed;
-          inset: 0;
+          top: var(--parley-visible-top, 0px);
+          left: 0;
+          right: 0;
           width: auto;
-          height: auto;
+          height: var(--parley-visible-height, 100dvh);
           border-radius: 0;
+          padding-left: env(safe-area-inset-left);
+          padding-right: env(safe-area-inset-right);
         }
         header .close {
           display: grid;
@@ -126,19 +136,37 @@ export class ParleyPanel extends SessionView {
   ];
 
   private shownView: View | null = null;
+  /** The visitor has tapped or typed in the panel since it opened. */
+  private touched = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener("visibilitychange", this.onVisibility);
+    window.visualViewport?.addEventListener("resize", this.onViewport);
+    window.visualViewport?.addEventListener("scroll", this.onViewport);
+    this.onViewport();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.visualViewport?.removeEventListener("resize", this.onViewport);
+    window.visualViewport?.removeEventListener("scroll", this.onViewport);
     this.session.setViewing(false);
   }
 
   private readonly onVisibility = () => this.requestUpdate();
+
+  /**
+   * The on-screen keyboard shrinks the visual viewport but, on iOS, not the layout one that
+   * `position: fixed` and `vh` follow: the panel takes the visible part's height and top itself.
+   */
+  private readonly onViewport = () => {
+    const viewport = window.visualViewport;
+    if (!viewport) return;
+    this.style.setProperty("--parley-visible-height", `${viewport.height}px`);
+    this.style.setProperty("--parley-visible-top", `${viewport.offsetTop}px`);
+  };
 
   private get view(): View {
     const s = this.session;
@@ -154,8 +182,14 @@ export class ParleyPanel extends SessionView {
     this.session.setViewing(viewing);
     if (view === this.shownView) return;
     this.shownView = view;
-    // A new step: put the keyboard (and the screen reader) where that step begins.
-    const step = this.renderRoot.querySelector(".body > *") as (HTMLElement & { focusFirst?: () => Promise<void> }) | null;
+    // A new step: put the keyboard (and the screen reader) where that step begins. On a touch
+    // screen, until the visitor has touched the panel, only the panel itself: focusing a text
+    // field would pop the keyboard up over a chat they have just opened.
+    if (TOUCH.matches && !this.touched) {
+      this.renderRoot.querySelector<HTMLElement>(".panel")?.focus();
+      return;
+    }
+    const step = this.renderRoot.querySelector(".body > *") as SessionView | null;
     void step?.focusFirst?.();
   }
 
@@ -176,7 +210,8 @@ export class ParleyPanel extends SessionView {
     const c = s.current;
     const live = c && (c.status === "queued" || c.status === "active");
     return html`
-      <section class="panel" part="panel" role="dialog" aria-labelledby="title" @keydown=${this.onKey}>
+      <section class="panel" part="panel" role="dialog" aria-labelledby="title" tabindex="-1" @keydown=${this.onKey}
+        @pointerdown=${() => (this.touched = true)}>
         <header part="header">
           ${view !== "threads" && view !== "loading" && view !== "failed" && s.threads.length
             ? html`<button class="back" type="button" aria-label=${t("threads")} title=${t("threads")} @click=${() => s.showThreads()}>
@@ -185,7 +220,7 @@ export class ParleyPanel extends SessionView {
             : nothing}
           <div class="heading">
             <h2 id="title">${t("title")}</h2>
-            <p class="sub">${this.subtitle(view)}</p>
+            <p class="sub" role="status">${this.subtitle(view)}</p>
           </div>
           ${live && view === "chat" ? html`<button type="button" @click=${() => c.end()}>${t("endChat")}</button>` : nothing}
           <button class="close" type="button" aria-label=${t("closeChat")} @click=${this.requestClose}>
@@ -205,7 +240,7 @@ export class ParleyPanel extends SessionView {
     if (view === "threads") return s.t("threads");
     if (view !== "chat" || !c) return "";
     if (c.connection === "connecting" && c.status === null) return s.t("connecting");
-    if (c.status === "queued") return s.t("waiting");
+    if (c.status === "queued") return c.queuePosition ? `${s.t("waiting")} ${s.t("queuePosition", { position: c.queuePosition })}` : s.t("waiting");
     if (c.status === "active" && c.agent) return s.t("chattingWith", { name: c.agent.name });
     return "";
   }
@@ -233,5 +268,8 @@ export class ParleyPanel extends SessionView {
     }
   }
 }
+
+/** A device whose main pointer is a finger: focusing a text field there opens the keyboard. */
+const TOUCH = matchMedia("(pointer: coarse)");
 
 define("parley-panel", ParleyPanel);

@@ -24,10 +24,14 @@ export class SessionView extends LitElement {
     this.session.addEventListener("change", this.onChange);
   }
 
-  /** Moves focus to where the visitor starts in this view. */
+  /**
+   * Moves focus to where the visitor starts in this view: its `data-autofocus` element, else its
+   * first control (a selector list matches in document order, so the marked one is asked for first).
+   */
   async focusFirst(): Promise<void> {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>("[data-autofocus], input, select, textarea, button")?.focus();
+    const root = this.renderRoot;
+    (root.querySelector<HTMLElement>("[data-autofocus]") ?? root.querySelector<HTMLElement>("input:not([type=file]), select, textarea, button"))?.focus();
   }
 }
 

@@ -48,6 +48,8 @@ export class VisitorSession extends EventTarget {
   ticket: Ticket | null = null;
   /** What the visitor wrote when the chat turned out to be unavailable: the ticket form starts from it. */
   draft: ContactInput | null = null;
+  /** The conversation on screen was deleted or can no longer be opened: the pre-chat form says so. */
+  currentGone = false;
 
   private strings: Strings | null = null;
   private readonly storageKey: string;
@@ -152,6 +154,7 @@ export class VisitorSession extends EventTarget {
     this.showingThreads = false;
     this.ticket = null;
     this.draft = null;
+    this.currentGone = false;
     this.save();
     this.changed();
   }
@@ -303,14 +306,18 @@ export class VisitorSession extends EventTarget {
       stored.token = token;
       this.save();
     } catch (err) {
-      if (err instanceof RequestError && (err.status === 401 || err.status === 404)) this.forget(stored.id);
+      if (err instanceof RequestError && (err.status === 401 || err.status === 404 || err.status === 410)) this.forget(stored.id);
     }
   }
 
   private forget(id: string): void {
     this.visitor.conversations = this.visitor.conversations.filter((c) => c.id !== id);
     this.summaries.delete(id);
-    if (this.current?.id === id) return this.newConversation();
+    if (this.current?.id === id) {
+      this.newConversation();
+      this.currentGone = true;
+      return this.changed();
+    }
     this.save();
     this.changed();
   }

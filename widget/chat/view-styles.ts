@@ -51,6 +51,8 @@ export const viewStyles = css`
     padding: 9px 11px;
     background: #fff;
     font-weight: 400;
+    /* Under 16px, iOS zooms the page in when a field takes focus. */
+    font-size: 16px;
   }
   textarea {
     resize: none;

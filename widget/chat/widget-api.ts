@@ -36,7 +36,7 @@ const conversationUrl = (id: string, path: string, token: string) =>
 
 export const socketUrl = (conversationId: string, token: string) => conversationUrl(conversationId, "/socket", token).replace(/^http/, "ws");
 
-/** The token to keep for a conversation (a fresh one once a week); a 401 or 404 means it no longer opens. */
+/** The token to keep for a conversation (a fresh one once a week); a 401, 404 or 410 means it no longer opens. */
 export const refreshToken = (conversationId: string, token: string) =>
   requestJson<{ token: string }>(conversationUrl(conversationId, "/token", token), { method: "POST" }).then((r) => r.token);
 

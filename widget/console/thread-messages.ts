@@ -1,7 +1,9 @@
 import { css, html, nothing } from "lit";
 import type { Attachment, Message, ReadState } from "../../protocol/frames";
 import type { PendingMessage } from "../lib/conversation-socket";
-import { formatDateTime } from "../lib/format";
+import { formatBytes, formatDateTime } from "../lib/format";
+// Message bodies are formatted by the widget's rules (widget/lib/message-body.ts), never as HTML.
+import { messageBody, messageBodyStyles } from "../lib/message-body";
 
 export type MessageContext = {
   /** How the customer is named on their messages: the contact's name, or their email when no contact matches. */
@@ -14,6 +16,8 @@ export type MessageContext = {
 };
 
 export const messageStyles = css`
+  ${messageBodyStyles}
+  .msg .body.formatted { white-space: normal; }
   .log { flex: 1; overflow-y: auto; padding: 16px 18px; display: flex; flex-direction: column; gap: 10px; min-height: 0; }
   .msg { max-width: 72%; padding: 8px 12px; border-radius: 10px; overflow-wrap: anywhere; }
   .msg .body { white-space: pre-wrap; }
@@ -37,11 +41,8 @@ export const messageStyles = css`
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+/** The widget's size formatter, so both front ends write "12 kB" alike. */
+export const formatSize = (bytes: number): string => formatBytes(bytes);
 
 function renderFile(a: Attachment, ctx: MessageContext) {
   if (ctx.liveFiles && !ctx.liveFiles.has(a.id)) return html`<span class="file"><span class="gone">${a.name} (file deleted)</span></span>`;
@@ -85,7 +86,7 @@ export function renderMessage(m: Message, ctx: MessageContext) {
   const author = authorOf(m, ctx);
   return html`<div class="msg ${m.author.type}">
     <span class="sr-only">${author}:</span>
-    ${m.body ? html`<span class="body">${m.body}</span>` : nothing}
+    ${m.body ? html`<div class="body formatted">${messageBody(m.body)}</div>` : nothing}
     ${m.attachment ? renderFile(m.attachment, ctx) : nothing}
     <span class="meta">
       <span>${author} · ${formatDateTime(m.createdAt)}</span>

@@ -60,6 +60,8 @@ export const da: Strings = {
   notifyOffer: "Vil du have en notifikation, når vi svarer?",
   notifyAllow: "Slå notifikationer til",
   notifyDismiss: "Nej tak",
+  composerPlaceholder: "Skriv en besked…",
+  conversationGone: "Samtalen er ikke længere tilgængelig. Du kan starte en ny her.",
   notificationTitle: "Ny besked fra {name}",
   idleWarning: "Er du der stadig? Chatten lukker kl. {time}, hvis du ikke skriver noget.",
   endChat: "Afslut chat",

@@ -60,6 +60,8 @@ export const de: Strings = {
   notifyOffer: "Möchten Sie benachrichtigt werden, wenn wir antworten?",
   notifyAllow: "Benachrichtigungen einschalten",
   notifyDismiss: "Nein, danke",
+  composerPlaceholder: "Nachricht schreiben…",
+  conversationGone: "Dieses Gespräch ist nicht mehr verfügbar. Sie können hier ein neues beginnen.",
   notificationTitle: "Neue Nachricht von {name}",
   idleWarning: "Sind Sie noch da? Der Chat schließt um {time}, wenn Sie nichts schreiben.",
   endChat: "Chat beenden",

@@ -64,6 +64,8 @@ export const en = {
   notifyOffer: "Get a notification when we reply?",
   notifyAllow: "Turn on notifications",
   notifyDismiss: "No thanks",
+  composerPlaceholder: "Write a message…",
+  conversationGone: "That conversation is no longer available. You can start a new one here.",
   notificationTitle: "New message from {name}",
   idleWarning: "Are you still there? This chat closes at {time} unless you write something.",
   endChat: "End chat",

@@ -60,6 +60,8 @@ export const fi: Strings = {
   notifyOffer: "Haluatko ilmoituksen, kun vastaamme?",
   notifyAllow: "Ota ilmoitukset käyttöön",
   notifyDismiss: "Ei kiitos",
+  composerPlaceholder: "Kirjoita viesti…",
+  conversationGone: "Keskustelu ei ole enää saatavilla. Voit aloittaa uuden tästä.",
   notificationTitle: "Uusi viesti: {name}",
   idleWarning: "Oletko vielä paikalla? Chat sulkeutuu klo {time}, ellet kirjoita jotain.",
   endChat: "Lopeta chat",

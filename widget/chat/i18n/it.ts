@@ -60,6 +60,8 @@ export const it: Strings = {
   notifyOffer: "Vuoi ricevere una notifica quando rispondiamo?",
   notifyAllow: "Attiva le notifiche",
   notifyDismiss: "No, grazie",
+  composerPlaceholder: "Scrivi un messaggio…",
+  conversationGone: "Questa conversazione non è più disponibile. Puoi iniziarne una nuova qui.",
   notificationTitle: "Nuovo messaggio da {name}",
   idleWarning: "Sei ancora lì? La chat si chiude alle {time} se non scrivi qualcosa.",
   endChat: "Termina la chat",

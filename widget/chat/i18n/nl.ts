@@ -60,6 +60,8 @@ export const nl: Strings = {
   notifyOffer: "Een melding ontvangen als we antwoorden?",
   notifyAllow: "Meldingen aanzetten",
   notifyDismiss: "Nee, bedankt",
+  composerPlaceholder: "Schrijf een bericht…",
+  conversationGone: "Dit gesprek is niet meer beschikbaar. U kunt hier een nieuw gesprek beginnen.",
   notificationTitle: "Nieuw bericht van {name}",
   idleWarning: "Bent u er nog? De chat sluit om {time} als u niets schrijft.",
   endChat: "Chat beëindigen",

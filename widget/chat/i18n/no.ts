@@ -60,6 +60,8 @@ export const no: Strings = {
   notifyOffer: "Vil du få et varsel når vi svarer?",
   notifyAllow: "Slå på varsler",
   notifyDismiss: "Nei takk",
+  composerPlaceholder: "Skriv en melding…",
+  conversationGone: "Samtalen er ikke lenger tilgjengelig. Du kan starte en ny her.",
   notificationTitle: "Ny melding fra {name}",
   idleWarning: "Er du der fortsatt? Chatten lukkes kl. {time} hvis du ikke skriver noe.",
   endChat: "Avslutt chat",

@@ -60,6 +60,8 @@ export const sv: Strings = {
   notifyOffer: "Vill du få en avisering när vi svarar?",
   notifyAllow: "Slå på aviseringar",
   notifyDismiss: "Nej tack",
+  composerPlaceholder: "Skriv ett meddelande…",
+  conversationGone: "Konversationen finns inte längre. Du kan starta en ny här.",
   notificationTitle: "Nytt meddelande från {name}",
   idleWarning: "Är du kvar? Chatten stängs kl. {time} om du inte skriver något.",
   endChat: "Avsluta chatten",
