@@ -59,6 +59,18 @@ const cannedResponses = [
   ["cr_demo_thanks", "ag_demo", "thanks", "Thanks and goodbye",
     "Thank you, {{contact.name}}! If anything else comes up, just reply here. Reference: {{conversation.id}}", {}],
 ];
+// Private notes (issue 12): Mika's note on the newest demo thread mentions Dana, so Dana's console
+// shows a "Mentioned you in a note" notification (D1's messages_mention trigger writes it) and the
+// thread shows the note apart from the messages. Only once, however often the seed runs.
+const notesSql = `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at, visibility, mentions)
+  SELECT c.workspace_id, c.id, COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id), 0) + 1,
+    'seed-note-mention', 'agent', 'ag_demo_mika', 'Mika Mäkinen',
+    '@Dana Demo this customer asked about the same invoice last month; the refund went through then. Worth checking before answering.',
+    c.activity_at + 60000, 'note', '["ag_demo"]'
+  FROM conversations c WHERE c.workspace_id = 'ws_demo'
+    AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = 'ws_demo' AND m.client_id = 'seed-note-mention')
+  ORDER BY c.activity_at DESC LIMIT 1;`;
+
 const dailyToolsSql = [
   ...labels.map(
     ([id, name, color]) =>
@@ -99,7 +111,8 @@ INSERT INTO api_keys (key_hash, workspace_id, id, name, created_at)
   VALUES (${q(await sha256Hex("demo-api-key"))}, 'ws_demo', 'key_demo', 'Demo key', ${now}) ON CONFLICT DO NOTHING;
 UPDATE workspaces SET time_zone = 'Europe/Helsinki' WHERE id = 'ws_demo' AND time_zone IS NULL;
 ${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}
-${dailyToolsSql}`;
+${dailyToolsSql}
+${notesSql}`;
 
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/seed.sql", sql);
