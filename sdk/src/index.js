@@ -1,0 +1,2 @@
+export { createParleyClient } from "./client.js";
+export { mintUserToken } from "./user-token.js";
