@@ -31,9 +31,6 @@ const NOTICE_MS = 10_000;
 /** Polled while the console is open; it is also how the server knows the agent is not away. */
 const NOTIFICATIONS_MS = 10_000;
 
-/** The composer has no note mode yet: its shortcut is left out of the sheet until it does. */
-const NO_NOTES: ReadonlySet<ShortcutAction> = new Set(["note"]);
-
 type View = "inbox" | "accounts" | "notifications" | "reports" | "replies" | "admin";
 const VIEWS: View[] = ["inbox", "accounts", "notifications", "reports", "replies", "admin"];
 
@@ -357,7 +354,14 @@ export class ConsoleApp extends LitElement {
     }
     if (this.view !== "inbox") return false;
     const inbox = this.inbox();
-    const composer = () => this.threadControl<HTMLElement>("parley-composer");
+    // The composer's Private note switch is its `note` property: r turns it off, n on, as a click on the switch would.
+    const write = (note: boolean) => {
+      const composer = this.threadControl<LitElement & { note: boolean; disabled: boolean }>("parley-composer");
+      if (!composer || composer.disabled) return false;
+      composer.note = note;
+      void composer.updateComplete.then(() => composer.shadowRoot?.querySelector<HTMLTextAreaElement>("textarea")?.focus());
+      return true;
+    };
     switch (action) {
       case "next":
       case "previous":
@@ -369,16 +373,10 @@ export class ConsoleApp extends LitElement {
       case "search":
         inbox?.focusSearch();
         return inbox !== null;
-      case "reply": {
-        const box = composer()?.shadowRoot?.querySelector<HTMLTextAreaElement>("textarea");
-        box?.focus();
-        return Boolean(box);
-      }
-      case "note": {
-        const target = composer();
-        target?.dispatchEvent(new CustomEvent("parley-note-mode", { detail: true }));
-        return Boolean(target);
-      }
+      case "reply":
+        return write(false);
+      case "note":
+        return write(true);
       case "archive": {
         const button = this.threadControl<HTMLButtonElement>('[role="toolbar"] button', "Archive");
         button?.click();
@@ -516,7 +514,7 @@ export class ConsoleApp extends LitElement {
         </div>
         <main>${this.renderView(agent)}</main>
         <parley-password-form></parley-password-form>
-        <parley-shortcuts-sheet .left=${NO_NOTES}></parley-shortcuts-sheet>
+        <parley-shortcuts-sheet></parley-shortcuts-sheet>
       </div>
     `;
   }

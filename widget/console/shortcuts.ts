@@ -6,7 +6,7 @@ export const SHORTCUTS = [
   { key: "k", action: "previous", what: "Previous conversation in the list", control: "the list's rows" },
   { key: "Enter", action: "open", what: "Open the conversation j or k moved to", control: "a row's subject" },
   { key: "r", action: "reply", what: "Write a reply", control: "the Message box" },
-  { key: "n", action: "note", what: "Write a private note", control: "the composer's Note switch" },
+  { key: "n", action: "note", what: "Write a private note", control: "the composer's Private note switch" },
   { key: "e", action: "archive", what: "Archive the open conversation", control: "Archive" },
   { key: "l", action: "label", what: "Label the open conversation", control: "Labels" },
   { key: "a", action: "assign", what: "Choose the responsible agent", control: "Responsible agent" },
