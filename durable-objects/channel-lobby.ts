@@ -23,6 +23,7 @@ import { LobbyRouter } from "./lobby-router";
 import { offeredTo } from "./lobby-routing";
 import { LobbyStore, type QueueRow } from "./lobby-store";
 import { businessDeadline, LobbyTargets, type DueTarget } from "./lobby-targets";
+import { emitAvailabilityChanged } from "../worker/webhooks/agent-events";
 
 const PUSH_TIMER = "push";
 const MAX_PUSH_BACKOFF_MS = 5 * 60_000;
@@ -212,6 +213,7 @@ export class ChannelLobby extends DurableObject<Env> {
         const switched = this.store.isAvailable(agentId) !== frame.available;
         this.store.setAvailable(agentId, frame.available);
         consoles.announceAgents({ answer: ws, switched });
+        if (switched) await emitAvailabilityChanged(this.env, this.offers.settings().workspaceId, consoles.agentOf(ws), frame.available);
         return this.reroute();
       }
       case "accept":

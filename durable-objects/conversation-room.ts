@@ -192,6 +192,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.store.save({ ...state, status: "active", agent: who, accepted: true, queuePosition: null });
     this.appendSystem({ kind: "joined", agent: who }, `${who.name} joined the chat`);
     this.addEvent({ type: "conversation.accepted", agent: who });
+    this.addEvent({ type: "conversation.assigned", agent: who, previousAgent: state.agent ?? null, via: "accepted" });
     this.broadcastStatus();
     await this.armAlarm();
     return true;
@@ -222,6 +223,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.store.save({ ...state, agent: who });
     // Everyone reads who has the thread now: the visitor's header follows the status frame.
     if (state.agent && state.agent.id !== who.id) this.appendSystem({ kind: "took_over", agent: who }, `${who.name} took over`);
+    if (state.agent?.id !== who.id) this.addEvent({ type: "conversation.assigned", agent: who, previousAgent: state.agent ?? null, via: "assigned" });
     this.broadcastStatus();
     this.requestSync();
     await this.armAlarm();
@@ -610,6 +612,7 @@ export class ConversationRoom extends DurableObject<Env> {
     this.store.save({ ...state, status, endedBy: null, endedAt: null });
     this.schedule.cancel("survey");
     this.appendSystem({ kind: "reopened" }, line);
+    this.addEvent({ type: "conversation.reopened", status });
     if (status === "queued") this.outbox.add({ kind: "enqueue" });
     this.broadcastStatus();
   }

@@ -119,5 +119,11 @@ async function eventOf(env: Env, store: RoomStore, identity: RoomIdentity, rowId
       };
     case "conversation.rated":
       return { ...base, type: "conversation.rated", data: { conversation, feedback: item.event.feedback } };
+    case "conversation.assigned": {
+      const { type: _t, ...assigned } = item.event;
+      return { ...base, type: "conversation.assigned", data: { conversation, ...assigned } };
+    }
+    case "conversation.reopened":
+      return { ...base, type: "conversation.reopened", data: { conversation, status: item.event.status } };
   }
 }

@@ -26,6 +26,13 @@ export const outboxItem = z.discriminatedUnion("kind", [
       z.object({ type: z.literal("conversation.accepted"), agent: agentRef }),
       z.object({ type: z.literal("conversation.ended"), endedBy: endReason }),
       z.object({ type: z.literal("conversation.rated"), feedback: feedbackSchema }),
+      z.object({
+        type: z.literal("conversation.assigned"),
+        agent: agentRef,
+        previousAgent: agentRef.nullable(),
+        via: z.enum(["accepted", "assigned"]),
+      }),
+      z.object({ type: z.literal("conversation.reopened"), status: z.enum(["active", "queued"]) }),
     ]),
   }),
 ]);

@@ -57,12 +57,21 @@ export async function deliverNow(ws: Workspace, endpointId: string) {
 }
 
 /** Waits until the receiver has seen a delivery matching `pred` (events leave rooms on their own alarms). */
-export async function seenWhere(seen: Captured[], ws: Workspace, endpointId: string, pred: (c: Captured) => boolean, ms = 10_000) {
+export async function seenWhere(
+  seen: Captured[],
+  ws: Workspace,
+  endpointId: string,
+  pred: (c: Captured) => boolean,
+  ms = 10_000,
+  /** Runs each round first: e.g. the room's alarm, which hands its events to the dispatcher. */
+  poke: () => Promise<unknown> = async () => undefined,
+) {
   const deadline = Date.now() + ms;
   for (;;) {
     const hit = seen.find(pred);
     if (hit) return hit;
     if (Date.now() > deadline) throw new Error(`no such delivery; seen: ${seen.map((s) => s.headers["parley-event"]).join(", ")}`);
+    await poke().catch(() => undefined);
     await deliverNow(ws, endpointId).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,10 +1,12 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LIMITS } from "../../protocol/limits";
 import { standardSecret } from "../../worker/webhooks/standard-signature";
-import { createWorkspace } from "./fixtures";
-import { api, deliverNow, receiver, register, type Captured } from "./webhook-receiver";
+import { agentOnline, createWorkspace } from "./fixtures";
+import { liveConversation } from "./room-helpers";
+import { api, deliverNow, receiver, register, seenWhere, type Captured } from "./webhook-receiver";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -185,4 +187,56 @@ describe("managing an endpoint", () => {
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("webhook_disabled");
   });
+});
+
+describe("the events integrators asked for", () => {
+  it("sends conversation.assigned, conversation.reopened, contact.created/updated and agent.availability_changed, signed", async () => {
+    const { ws, conversation, visitor, room, agent } = await liveConversation();
+    const { id, secret } = await register(ws, [
+      "conversation.assigned",
+      "conversation.reopened",
+      "contact.created",
+      "contact.updated",
+      "agent.availability_changed",
+    ]);
+    const seen = receiver();
+    const payloadOf = async (event: string, match: (p: { data: Record<string, unknown> }) => boolean = () => true) => {
+      const d = await seenWhere(seen, ws, id, (c) => c.headers["parley-event"] === event && match(JSON.parse(c.body) as { data: Record<string, unknown> }), 15_000, () =>
+        runDurableObjectAlarm(room),
+      );
+      return verifyWith(secret, d) as { type: string; data: Record<string, unknown> };
+    };
+
+    expect(await room.accept(agent)).toBe(true);
+    await visitor.next((f) => f.type === "status" && f.status === "active");
+    expect((await payloadOf("conversation.assigned")).data).toEqual({ conversation: { id: conversation.id }, agent, previousAgent: null, via: "accepted" });
+    const other = { id: "ag_other", name: "Olli" };
+    await room.assign(other);
+    expect((await payloadOf("conversation.assigned", (p) => p.data.via === "assigned")).data).toEqual({
+      conversation: { id: conversation.id },
+      agent: other,
+      previousAgent: agent,
+      via: "assigned",
+    });
+    visitor.send({ type: "end" });
+    await visitor.next((f) => f.type === "status" && f.status === "ended");
+    visitor.send({ type: "reopen" });
+    await visitor.next((f) => f.type === "status" && f.status === "active");
+    expect((await payloadOf("conversation.reopened")).data).toEqual({ conversation: { id: conversation.id }, status: "active" });
+
+    const put = (name: string) => api(ws, "/contacts/crm-7", "PUT", { name, email: "mia@example.com" });
+    await put("Mia");
+    await put("Mia");
+    await put("Mia Virtanen");
+    expect((await payloadOf("contact.created")).data.contact).toMatchObject({ externalId: "crm-7", name: "Mia" });
+    expect((await payloadOf("contact.updated")).data.contact).toMatchObject({ externalId: "crm-7", name: "Mia Virtanen" });
+    expect(seen.filter((c) => c.headers["parley-event"]?.startsWith("contact.")).length).toBe(2);
+
+    const lobby = await agentOnline(ws);
+    lobby.send({ type: "availability", available: false });
+    const availability = await payloadOf("agent.availability_changed");
+    expect(availability.data).toEqual({ agent: { id: agent.id, name: agent.name }, channel: { id: ws.channelId }, available: false });
+    lobby.send({ type: "availability", available: true });
+    await payloadOf("agent.availability_changed", (p) => p.data.available === true);
+  }, 60_000);
 });

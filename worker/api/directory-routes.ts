@@ -10,7 +10,8 @@ import {
 } from "../../protocol/api-v1";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
-import { getAccountByExternalId, getContactByExternalId, getTicket, listTickets, upsertAccount, upsertContact } from "../db/api-resources";
+import { getAccountByExternalId, getContactByExternalId, getTicket, listTickets, upsertAccount } from "../db/api-resources";
+import { upsertContactWithEvents } from "../webhooks/contact-events";
 import { HttpError, notFound } from "../http/errors";
 import { parseWith } from "../http/validate";
 import { createTicketFor } from "../visitors/tickets";
@@ -66,7 +67,7 @@ export const directoryRoutes = [
         if (!account) throw new HttpError(400, "invalid_request", "accountExternalId: no such account; PUT it first");
         accountId = account.id;
       }
-      return c.json(await upsertContact(c.env.DB, workspaceId, externalParam(c, "externalId"), { name: body.name, email: body.email, accountId }));
+      return c.json(await upsertContactWithEvents(c.env, workspaceId, externalParam(c, "externalId"), { name: body.name, email: body.email, accountId }));
     },
   ),
   route(

@@ -3,7 +3,8 @@ import { inboundEnvelope, type InboundEnvelope } from "../../protocol/webhooks";
 import type { AppEnv } from "../app-env";
 import { sha256Hex } from "../auth/encoding";
 import { getAgent } from "../db/agents";
-import { getAccountByExternalId, getConversationResource, upsertContact } from "../db/api-resources";
+import { getAccountByExternalId, getConversationResource } from "../db/api-resources";
+import { upsertContactWithEvents } from "../webhooks/contact-events";
 import { updateConversationFlags } from "../db/console-conversations";
 import { findActiveHook, inboundDeliverySeen, recordInboundDelivery } from "../db/inbound-hooks";
 import { HttpError, notFound } from "../http/errors";
@@ -81,7 +82,7 @@ async function apply(env: AppEnv["Bindings"], workspaceId: string, hookId: strin
     case "contact.upsert": {
       const account = e.data.accountExternalId ? await getAccountByExternalId(env.DB, workspaceId, e.data.accountExternalId) : null;
       if (e.data.accountExternalId && !account) throw new HttpError(400, "invalid_request", "data.accountExternalId: no such account");
-      await upsertContact(env.DB, workspaceId, e.data.externalId, { name: e.data.name, email: e.data.email, accountId: account?.id ?? null });
+      await upsertContactWithEvents(env, workspaceId, e.data.externalId, { name: e.data.name, email: e.data.email, accountId: account?.id ?? null });
       return true;
     }
   }
