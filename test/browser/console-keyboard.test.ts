@@ -16,7 +16,7 @@ const focused = (page: Page) =>
     let el = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
     if (!el || el === document.body) return '';
-    return el.getAttribute('aria-label') ?? (el as HTMLElement).innerText?.replace(/\s+/g, ' ').trim() ?? el.tagName;
+    return el.getAttribute('aria-label') || (el as HTMLElement).innerText?.replace(/\s+/g, ' ').trim() || el.tagName;
   });
 
 /** Which row of the inbox has the focus (its index), or -1: rows may reorder as the list refreshes, their places do not. */
@@ -116,7 +116,7 @@ describe('keyboard shortcuts', () => {
       // l: the thread's labels; a: the responsible agent.
       await page.keyboard.press('l');
       await waitForVisible(thread.getByRole('group', { name: 'Labels of this conversation' }).getByRole('checkbox').first());
-      await until(async () => (await focused(page)) === 'on' || (await focused(page)) !== '', 'a label box to have the focus');
+      await until(async () => (await focused(page)) === 'INPUT', 'a label box to have the focus');
       await page.keyboard.press('Escape');
       await waitForHidden(thread.getByRole('group', { name: 'Labels of this conversation' }));
       await blur(page);
