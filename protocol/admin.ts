@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentSchema, channelKey, email, newPassword, personName } from "./api";
 import { channelConfig } from "./channel";
+import { LIMITS } from "./limits";
 
 /** Bodies of the console's Administration API (`/api/console/admin`), for admins only. */
 
@@ -76,6 +77,25 @@ export const setPasswordRequest = z.object({ password: newPassword });
 export const adminAgent = agentSchema.omit({ workspaceId: true }).extend({ createdAt: z.number().int() });
 export const adminAgentList = z.object({ agents: z.array(adminAgent) });
 export const adminAgentResponse = z.object({ agent: adminAgent });
+
+/** Routing of one agent (docs/lobby-protocol.md, "Routing"): live chats at once, and a pause that offers them nothing. */
+export const agentRoutingRequest = z.object({
+  capacity: z.number().int().min(1).max(LIMITS.routing.maxCapacity),
+  paused: z.boolean(),
+});
+/** An agent as the admins' routing view shows them: their settings, and their state summed over the channels. */
+export const agentRoutingStatus = agentRoutingRequest.extend({
+  agentId: z.string(),
+  name: z.string(),
+  /** A console open in some channel. */
+  online: z.boolean(),
+  /** "Available for chat" with a console open in some channel. */
+  available: z.boolean(),
+  /** Live chats (accepted, not ended) and open offers, over all channels. */
+  live: z.number().int().min(0),
+  offered: z.number().int().min(0),
+});
+export const agentRoutingList = z.object({ agents: z.array(agentRoutingStatus) });
 
 export const teamInput = z.object({
   name: z.string().trim().min(1, "name is required").max(80, "name is at most 80 characters"),
@@ -178,6 +198,8 @@ export type AdminFaqList = z.infer<typeof adminFaqList>;
 export type AdminFaqResponse = z.infer<typeof adminFaqResponse>;
 export type AdminAgentList = z.infer<typeof adminAgentList>;
 export type AdminAgentResponse = z.infer<typeof adminAgentResponse>;
+export type AgentRoutingRequest = z.infer<typeof agentRoutingRequest>;
+export type AgentRoutingStatus = z.infer<typeof agentRoutingStatus>;
 export type TeamList = z.infer<typeof teamList>;
 export type TeamResponse = z.infer<typeof teamResponse>;
 export type ApiKeyList = z.infer<typeof apiKeyList>;

@@ -1,8 +1,10 @@
-import type { ConsoleChannel, LobbyClientFrame, LobbyErrorCode, LobbyServerFrame, LobbyStateFrame, QueueEntry } from "../../protocol/lobby";
+import type { AgentLoad, ConsoleChannel, LobbyClientFrame, LobbyErrorCode, LobbyServerFrame, LobbyStateFrame, QueueEntry } from "../../protocol/lobby";
 import type { AgentRef } from "../../protocol/frames";
-import { applyLobbyDelta } from "../../protocol/lobby-state";
+import { applyLobbyDelta, applyOwnFrame } from "../../protocol/lobby-state";
 
 export type QueuedChat = QueueEntry & { channelId: string; channelName: string };
+/** A chat offered to this agent alone, until `expiresAt` (the lobby's clock). */
+export type OfferedChat = QueuedChat & { expiresAt: number };
 
 export type LobbyEvents = {
   /** Availability, presence or the queue changed on some channel. */
@@ -57,6 +59,9 @@ class ChannelLink {
           return;
         }
         this.state = next;
+      } else if (frame.type === "offer" || frame.type === "offer_ended" || frame.type === "load") {
+        if (!this.state) return;
+        this.state = applyOwnFrame(this.state, frame);
       }
       this.onFrame(this, frame);
     });
@@ -156,6 +161,33 @@ export class LobbyClient {
       .sort((a, b) => a.enqueuedAt - b.enqueuedAt);
   }
 
+  /** Chats offered to this agent, the one to answer first (soonest to run out) first. */
+  get offers(): OfferedChat[] {
+    return this.links
+      .flatMap((l) =>
+        (l.state?.offers ?? []).map((o) => ({ ...o.entry, expiresAt: o.expiresAt, channelId: l.channel.id, channelName: l.channel.name })),
+      )
+      .sort((a, b) => a.expiresAt - b.expiresAt);
+  }
+
+  /** Live chats and offers over every channel, of the agent's capacity; null until a channel answered. */
+  get load(): AgentLoad | null {
+    const loads = this.links.flatMap((l) => (l.state ? [l.state.load] : []));
+    if (loads.length === 0) return null;
+    return {
+      capacity: loads[0]!.capacity,
+      paused: loads[0]!.paused,
+      live: loads.reduce((n, l) => n + l.live, 0),
+      offered: loads.reduce((n, l) => n + l.offered, 0),
+    };
+  }
+
+  /** Passes on an offer; false when it is no longer offered here. */
+  decline(conversationId: string): boolean {
+    const link = this.links.find((l) => l.state?.offers.some((o) => o.entry.conversationId === conversationId));
+    return link?.send({ type: "decline", conversationId }) ?? false;
+  }
+
   setAvailable(available: boolean): void {
     this.wanted = available;
     for (const link of this.links) link.send({ type: "availability", available });
@@ -175,6 +207,10 @@ export class LobbyClient {
       case "queued":
       case "dequeued":
       case "availability":
+      case "offer":
+      case "offer_ended":
+      case "load":
+      case "overdue":
         return this.on.change();
       case "accepted":
         return this.on.accepted(frame.conversationId, frame.agent);

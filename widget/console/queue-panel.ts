@@ -1,9 +1,17 @@
 import { css, html, LitElement, nothing } from "lit";
 import { formatTime } from "../lib/format";
-import type { QueuedChat } from "./lobby-client";
+import type { AgentLoad } from "../../protocol/lobby";
+import type { OfferedChat, QueuedChat } from "./lobby-client";
+import "./offer-card";
 import { consoleStyles } from "./styles";
 
-/** The chats waiting for this agent, oldest first, each with "Accept". */
+/** How often the "past target" marks are looked at again. */
+const TARGET_TICK_MS = 5000;
+
+/**
+ * The chats waiting for this agent, oldest first, each with "Accept"; above them the chats offered
+ * to this agent alone (parley-offer-card), and the agent's load against their capacity.
+ */
 export class QueuePanel extends LitElement {
   static override styles = [
     consoleStyles,
@@ -17,7 +25,10 @@ export class QueuePanel extends LitElement {
       .subject { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .meta { font-size: 12px; color: #5b6272; }
       p { margin: 0 14px 10px; font-size: 13px; }
-      [role="alert"] { color: #8a1c14; background: #fdecea; border-radius: 7px; padding: 8px 10px; margin: 0 8px 10px; }
+      .notice { color: #8a1c14; background: #fdecea; border-radius: 7px; padding: 8px 10px; margin: 0 8px 10px; }
+      .load { margin-left: auto; text-transform: none; letter-spacing: 0; font-weight: 600; color: #3d4557; }
+      .late { display: inline-block; font-size: 11px; font-weight: 700; color: #fff; background: #b3261e; border-radius: 5px; padding: 1px 6px; }
+      li.past { border-color: #e7a29c; }
     `,
   ];
   static override properties = {
@@ -25,7 +36,13 @@ export class QueuePanel extends LitElement {
     available: { type: Boolean },
     notice: { type: String },
     accepting: { type: String },
+    offers: { attribute: false },
+    load: { attribute: false },
   };
+  declare offers: OfferedChat[];
+  /** This agent's live chats and offers of their capacity; null until the lobby answered. */
+  declare load: AgentLoad | null;
+  private tick: ReturnType<typeof setInterval> | undefined;
   declare queue: QueuedChat[];
   declare available: boolean;
   /** Why the last accept did not go through (someone else was first, the visitor left…). */
@@ -38,6 +55,18 @@ export class QueuePanel extends LitElement {
     this.available = false;
     this.notice = "";
     this.accepting = "";
+    this.offers = [];
+    this.load = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.tick = setInterval(() => this.queue.some((q) => q.waitDueAt !== null) && this.requestUpdate(), TARGET_TICK_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.tick);
   }
 
   private accept(conversationId: string): void {
@@ -50,19 +79,28 @@ export class QueuePanel extends LitElement {
         <h2 id="queue-heading">
           Chat queue
           <span class="badge ${this.queue.length > 0 ? "alert" : "zero"}" aria-label="${this.queue.length} waiting">${this.queue.length}</span>
+          ${this.load
+            ? html`<span class="load" title="Live chats you have, of your capacity${this.load.paused ? " (paused: you are offered no chats)" : ""}"
+                >Load ${this.load.live} of ${this.load.capacity}${this.load.paused ? " · paused" : ""}</span
+              >`
+            : nothing}
         </h2>
-        ${this.notice ? html`<div role="alert">${this.notice}</div>` : nothing}
+        ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
+        <parley-offer-card .offers=${this.offers} .accepting=${this.accepting}></parley-offer-card>
         ${!this.available
           ? html`<p class="muted">Turn on “Available for chat” to receive chats.</p>`
           : this.queue.length === 0
             ? html`<p class="muted">No chats waiting.</p>`
             : html`<ul>
                 ${this.queue.map(
-                  (q) => html`<li>
+                  (q) => html`<li class=${q.waitDueAt !== null && Date.now() >= q.waitDueAt ? "past" : ""}>
                     <span class="what">
                       <span class="who">${q.contactName}</span>
                       <span class="subject">${q.subject}</span>
-                      <span class="meta">#${q.position} in queue · waiting since ${formatTime(q.enqueuedAt)}${q.topic ? ` · ${q.topic}` : ""}</span>
+                      <span class="meta"
+                        >${q.waitDueAt !== null && Date.now() >= q.waitDueAt ? html`<span class="late">Past target</span> ` : nothing}#${q.position} in queue ·
+                        waiting since ${formatTime(q.enqueuedAt)}${q.topic ? ` · ${q.topic}` : ""}</span
+                      >
                     </span>
                     <button class="primary" type="button" ?disabled=${this.accepting === q.conversationId} @click=${() => this.accept(q.conversationId)}>
                       Accept

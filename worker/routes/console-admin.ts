@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import {
+  agentRoutingRequest,
   createAgentRequest,
   createApiKeyRequest,
   createChannelRequest,
@@ -28,6 +29,9 @@ import { findChannel } from "../db/channels";
 import { forbidden, HttpError, notFound } from "../http/errors";
 import { parseBody, parseQuery } from "../http/validate";
 import { retentionRoutes } from "./console-retention";
+import { agentRoutingStatuses, setAgentRouting } from "../channels/agent-routing";
+import { lobbySettingsOf } from "../channels/lobby-settings";
+import { lobbyFor } from "../rooms";
 
 /**
  * Administration, for the admins of one workspace: every query is scoped by the signed-in
@@ -61,6 +65,9 @@ consoleAdminRoutes.put("/channels/:id", async (c) => {
   const input = await parseBody(c, updateChannelRequest);
   const channel = await updateChannel(c.env.DB, c.get("workspaceId"), c.req.param("id"), input);
   if (!channel) throw notFound("channel");
+  // Routing and targets take effect in the lobby now, not at the next console connect.
+  const saved = await findChannel(c.env.DB, c.get("workspaceId"), channel.id);
+  if (saved) await lobbyFor(c.env, saved.id).configure(lobbySettingsOf(saved));
   return c.json({ channel });
 });
 
@@ -116,6 +123,15 @@ consoleAdminRoutes.put("/agents/:id", async (c) => {
   const agent = await updateAgent(c.env.DB, c.get("workspaceId"), c.req.param("id"), input);
   if (!agent) throw notFound("agent");
   return c.json({ agent });
+});
+
+/** Every agent's capacity, pause, status and load (docs/lobby-protocol.md, "Routing"). */
+consoleAdminRoutes.get("/agents/routing", async (c) => c.json({ agents: await agentRoutingStatuses(c.env, c.get("workspaceId")) }));
+
+consoleAdminRoutes.put("/agents/:id/routing", async (c) => {
+  const input = await parseBody(c, agentRoutingRequest);
+  if (!(await setAgentRouting(c.env, c.get("workspaceId"), c.req.param("id"), input))) throw notFound("agent");
+  return c.body(null, 204);
 });
 
 consoleAdminRoutes.put("/agents/:id/password", async (c) => {
