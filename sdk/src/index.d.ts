@@ -1,7 +1,7 @@
 import type { Client } from "openapi-fetch";
-import type { components, operations, paths } from "./schema";
+import type { components, operations, paths, webhooks } from "./schema";
 
-export type { components, operations, paths };
+export type { components, operations, paths, webhooks };
 
 /** The client: `GET`, `POST`, `PUT`, `PATCH`, `DELETE` on the paths of /api/v1, typed end to end. */
 export type ParleyClient = Client<paths>;
@@ -12,6 +12,9 @@ export type Resource<Op extends keyof operations> = operations[Op]["responses"] 
   : operations[Op]["responses"] extends { 201: { content: { "application/json": infer T } } }
     ? T
     : never;
+
+/** The body of an outgoing webhook, e.g. `WebhookPayload<"message.created">`, from the document's webhooks section. */
+export type WebhookPayload<Event extends keyof webhooks> = webhooks[Event] extends { post: { requestBody?: { content: { "application/json": infer T } } } } ? T : never;
 
 /** The `{ error: { code, message } }` body of every 4xx. */
 export type ParleyError = components["schemas"]["Error"];
