@@ -205,6 +205,8 @@ export const LIMITS = {
     /** Per contact, and per conversation (each side counted alone). */
     perSubject: 50,
     valueLength: 500,
+    /** `attribute.<key>=` filters on one conversation list: each is one indexed EXISTS. */
+    filterKeys: 5,
   },
   /** Routing and response-time targets (docs/limits.md, "Routing"). */
   routing: {

@@ -244,6 +244,12 @@ const ROUTES: Record<string, Probe> = {
     body: () => ({ contact: { name: "Api Ann", email: "ann@example.com" }, message: "From the API" }),
   },
   "GET /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}` },
+  "GET /api/v1/conversations/:id/attributes": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}/attributes` },
+  "PUT /api/v1/conversations/:id/attributes": {
+    guard: "apiKey",
+    path: (v) => `/api/v1/conversations/${v.b.conversation.id}/attributes`,
+    body: () => ({ plan: "planted" }),
+  },
   "PATCH /api/v1/conversations/:id": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}`, body: () => ({ archived: true }) },
   "GET /api/v1/conversations/:id/messages": { guard: "apiKey", path: (v) => `/api/v1/conversations/${v.b.conversation.id}/messages` },
   "POST /api/v1/conversations/:id/messages": {
@@ -256,6 +262,8 @@ const ROUTES: Record<string, Probe> = {
   // Read before the upserts below, which give the outsider an account and contact of its own under these ids.
   "GET /api/v1/accounts/:externalId": { guard: "apiKey", path: () => "/api/v1/accounts/acct-ext-1" },
   "GET /api/v1/contacts/:externalId": { guard: "apiKey", path: () => "/api/v1/contacts/cust-ext-1" },
+  "GET /api/v1/contacts/:externalId/attributes": { guard: "apiKey", path: () => "/api/v1/contacts/cust-ext-1/attributes" },
+  "PUT /api/v1/contacts/:externalId/attributes": { guard: "apiKey", path: () => "/api/v1/contacts/cust-ext-1/attributes", body: () => ({ plan: "planted" }) },
   "PUT /api/v1/accounts/:externalId": { guard: "apiKey", own: true, path: () => "/api/v1/accounts/acct-ext-1", body: () => ({ name: "Renamed account" }) },
   "PUT /api/v1/contacts/:externalId": {
     guard: "apiKey",

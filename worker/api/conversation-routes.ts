@@ -12,6 +12,7 @@ import {
   transcriptTextQuery,
   updateConversationBody,
 } from "../../protocol/api-v1";
+import { attributeFilterQuery, attributeParams } from "../../protocol/custom-attributes";
 import { messageSchema } from "../../protocol/frames";
 import type { AppEnv } from "../app-env";
 import { startConversation, subjectOf } from "../conversations/start";
@@ -22,6 +23,7 @@ import { requireSwitchedOn } from "../channels/channel-switch";
 import { findChannel } from "../db/channels";
 import { setResponsibleAgent, updateConversationFlags } from "../db/console-conversations";
 import { HttpError, notFound } from "../http/errors";
+import { parseWith } from "../http/validate";
 import { roomFor } from "../rooms";
 import { emitEvents } from "../webhooks/emit";
 import { checkMessageLength } from "../visitors/prechat";
@@ -66,7 +68,7 @@ export const conversationRoutes = [
     {
       method: "get",
       path: "/conversations",
-      summary: "List conversations, newest activity first",
+      summary: "List conversations, newest activity first; attribute.<key>=<value> keeps those whose own or contact's custom attribute matches",
       tag: TAG,
       query: listConversationsQuery,
       success: { status: 200, description: "A page of conversations", schema: conversationPage },
@@ -75,11 +77,13 @@ export const conversationRoutes = [
     async (c, { query }) => {
       const after = decodeCursor(query.cursor);
       if (after === "invalid") throw new HttpError(400, "invalid_request", "cursor: not a cursor this API gave out");
+      const attributes = parseWith(attributeFilterQuery, attributeParams(c.req.query()));
       return c.json(
         await listConversationResources(c.env.DB, c.get("workspaceId"), {
           status: query.status,
           archived: query.archived,
           contactExternalId: query.contactExternalId,
+          attributes,
           limit: query.limit,
           after,
         }),

@@ -1,3 +1,4 @@
+import { attributeRoutes } from "./attribute-routes";
 import { cannedResponseRoutes } from "./canned-response-routes";
 import { conversationRoutes } from "./conversation-routes";
 import { directoryRoutes } from "./directory-routes";
@@ -8,4 +9,4 @@ import { visitorTokenRoutes } from "./visitor-token-routes";
 import { webhookRoutes } from "./webhook-routes";
 
 /** Every /api/v1 endpoint, in the order the reference lists them. */
-export const apiRoutes = [...conversationRoutes, ...visitorTokenRoutes, ...directoryRoutes, ...webhookRoutes, ...reportRoutes, ...labelRoutes, ...cannedResponseRoutes, ...loginLinkRoutes];
+export const apiRoutes = [...conversationRoutes, ...visitorTokenRoutes, ...directoryRoutes, ...attributeRoutes, ...webhookRoutes, ...reportRoutes, ...labelRoutes, ...cannedResponseRoutes, ...loginLinkRoutes];

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConversationResource } from "../../protocol/api-v1";
 import { conversationStatus } from "../../protocol/frames";
 import { fromBase64Url, toBase64Url } from "../auth/encoding";
+import { attributeFilter } from "./custom-attributes";
 import { newId } from "./ids";
 
 /** Reads and writes of the REST API that the console does not share. */
@@ -79,10 +80,24 @@ export function decodeCursor(cursor: string | undefined): { a: number; i: string
 export async function listConversationResources(
   db: D1Database,
   workspaceId: string,
-  q: { status?: string | undefined; archived?: boolean | undefined; contactExternalId?: string | undefined; limit: number; after: { a: number; i: string } | null },
+  q: {
+    status?: string | undefined;
+    archived?: boolean | undefined;
+    contactExternalId?: string | undefined;
+    /** `attribute.<key>=<value>`: the conversation's own attribute, or else its contact's. */
+    attributes?: Map<string, string> | undefined;
+    limit: number;
+    after: { a: number; i: string } | null;
+  },
 ) {
   const where = ["c.workspace_id = ?"];
   const binds: unknown[] = [workspaceId];
+  for (const [key, value] of q.attributes ?? []) {
+    const own = attributeFilter("conversation", "c.id", "c.workspace_id", { [key]: value });
+    const contacts = attributeFilter("contact", "c.contact_id", "c.workspace_id", { [key]: value });
+    where.push(`(${own.sql} OR ${contacts.sql})`);
+    binds.push(...own.params, ...contacts.params);
+  }
   if (q.archived !== undefined) (where.push("c.archived = ?"), binds.push(q.archived ? 1 : 0));
   if (q.status) (where.push("c.status = ?"), binds.push(q.status));
   if (q.contactExternalId) (where.push("ct.external_id = ?"), binds.push(q.contactExternalId));
