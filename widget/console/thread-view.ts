@@ -8,6 +8,7 @@ import { formatDateTime, formatTime } from "../lib/format";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 import { sentence } from "./text";
+import type { ContextPanel } from "./context-panel";
 import "./context-panel";
 import "./label-picker";
 import { Colleagues } from "./thread-colleagues";
@@ -213,6 +214,9 @@ export class ThreadView extends LitElement {
         return;
       case "context":
         this.visitorContext = f.context;
+        return;
+      case "feedback":
+        void this.renderRoot.querySelector<ContextPanel>("parley-context-panel")?.reload();
         return;
       case "read":
         this.read = f.read;

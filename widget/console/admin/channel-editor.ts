@@ -76,6 +76,8 @@ function explain(err: unknown): string {
 }
 
 /** Every setting of one channel; "Save changes" replaces them all at once. Emits `channel-saved`. */
+const routingModeOf = (value: string): ChannelConfig["routing"]["mode"] => (value === "auto" || value === "least_busy" ? value : "manual");
+
 export class ChannelEditor extends LitElement {
   static override styles = [
     adminStyles,
@@ -167,6 +169,10 @@ export class ChannelEditor extends LitElement {
     if (!channel || !d) return nothing;
     const text = (e: Event) => (e.target as HTMLInputElement).value;
     const number = (e: Event) => (e.target as HTMLInputElement).valueAsNumber;
+    const optionalNumber = (e: Event) => {
+      const value = (e.target as HTMLInputElement).valueAsNumber;
+      return Number.isNaN(value) ? null : value;
+    };
     return html`
       <header><h2>${channel.name}</h2><code class="muted">${channel.key}</code></header>
       <parley-admin-embed-snippet class="card" channel-key=${channel.key}></parley-admin-embed-snippet>
@@ -224,6 +230,40 @@ export class ChannelEditor extends LitElement {
             ${this.check("Transcript email", d.config.transcriptEmail, (v) => this.setConfig("transcriptEmail", v), "the visitor gets the transcript when the chat ends")}
             ${this.check("Team routing", d.config.allowTeamRouting, (v) => this.setConfig("allowTeamRouting", v), "a request's chat may go to any member of its team")}
           </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Visitor context</legend>
+          <div class="checks">
+            ${this.check("Report the visitor's pages", d.config.visitorContext.enabled, (v) => this.setConfig("visitorContext", { ...d.config.visitorContext, enabled: v }), "agents see the page and the trail of pages, with language, time zone and device")}
+            ${this.check("Leave out query strings", d.config.visitorContext.stripQuery, (v) => this.setConfig("visitorContext", { ...d.config.visitorContext, stripQuery: v }), "addresses are kept without ?… and #…, which often carry tokens, emails or searches")}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Routing and response times</legend>
+          <div class="two">
+            <label class="field">Routing
+              <select @change=${(e: Event) => this.setConfig("routing", { ...d.config.routing, mode: routingModeOf((e.target as HTMLSelectElement).value) })}>
+                <option value="manual" ?selected=${d.config.routing.mode === "manual"}>Manual: the queue and Accept</option>
+                <option value="auto" ?selected=${d.config.routing.mode === "auto"}>Automatic: round robin</option>
+                <option value="least_busy" ?selected=${d.config.routing.mode === "least_busy"}>Automatic: least busy agent</option>
+              </select>
+            </label>
+            <label class="field">Offer time (seconds)
+              <input type="number" min="10" max="600" required .value=${String(d.config.routing.offerSeconds)} @input=${(e: Event) => this.setConfig("routing", { ...d.config.routing, offerSeconds: number(e) })} />
+            </label>
+          </div>
+          <p class="hint">Automatic routing offers each chat to one available agent under their capacity; if they do not take it in time it goes to the next, and after everyone it waits in the queue.</p>
+          <div class="two">
+            <label class="field">Accept within (seconds, empty: no target)
+              <input type="number" min="30" max="86400" .value=${d.config.targets.waitSeconds === null ? "" : String(d.config.targets.waitSeconds)} @input=${(e: Event) => this.setConfig("targets", { ...d.config.targets, waitSeconds: optionalNumber(e) })} />
+            </label>
+            <label class="field">First reply within (seconds, empty: no target)
+              <input type="number" min="30" max="86400" .value=${d.config.targets.firstResponseSeconds === null ? "" : String(d.config.targets.firstResponseSeconds)} @input=${(e: Event) => this.setConfig("targets", { ...d.config.targets, firstResponseSeconds: optionalNumber(e) })} />
+            </label>
+          </div>
+          <p class="hint">Counted in opening hours only. A chat past its target is marked in the queue, and its agent and the notification address are alerted once.</p>
         </fieldset>
 
         <fieldset>
