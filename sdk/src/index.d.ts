@@ -32,7 +32,7 @@ export type ParleyClientOptions = {
 
 export declare function createParleyClient(options: ParleyClientOptions): ParleyClient;
 
-/** What a `user-token` carries; Parley verifies each claim (worker/auth/user-token.ts). */
+/** What a `user-token` carries; Parley verifies each claim (worker/auth/user-token.ts). Empty, null and undefined claims are left out. */
 export type UserTokenClaims = {
   /** Your user's id: the contact's external id in Parley. */
   sub: string;

@@ -19,7 +19,9 @@ export async function mintUserToken(secret, claims, { lifetimeSeconds = 600, now
   if (!secret) throw new TypeError("mintUserToken: the channel's identity secret is required");
   if (!claims?.sub) throw new TypeError("mintUserToken: claims.sub (your user's id) is required");
   const iat = Math.floor(now / 1000);
-  const signingInput = `${part({ alg: "HS256", typ: "JWT" })}.${part({ iat, exp: iat + lifetimeSeconds, ...claims })}`;
+  // A user without a name or company must still get a chat: Parley refuses empty claims, so they are left out.
+  const given = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined && value !== null && value !== ""));
+  const signingInput = `${part({ alg: "HS256", typ: "JWT" })}.${part({ iat, exp: iat + lifetimeSeconds, ...given })}`;
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(signingInput)));
   return `${signingInput}.${base64Url(signature)}`;

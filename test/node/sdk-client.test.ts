@@ -85,6 +85,8 @@ describe("the typed client (sdk/) against a dev server", () => {
     const verified = await verifyUserToken(server.identitySecret, token);
     expect(verified).toMatchObject({ ok: true, claims: { sub: "crm-42", email: "maija@acme.example", attributes: { plan: "Pro", seats: 12 } } });
     expect(await verifyUserToken("another-secret", token)).toEqual({ ok: false, reason: "bad_signature" });
+    const sparse = await mintUserToken(server.identitySecret, { sub: "crm-43", name: "", email: undefined, account_id: null as unknown as string });
+    expect(await verifyUserToken(server.identitySecret, sparse)).toMatchObject({ ok: true, claims: { sub: "crm-43" } });
     const tooLong = await mintUserToken(server.identitySecret, { sub: "x" }, { lifetimeSeconds: 48 * 3600 });
     expect(await verifyUserToken(server.identitySecret, tooLong)).toEqual({ ok: false, reason: "too_long_lived" });
   });

@@ -40,6 +40,9 @@ describeWithPhp("the WordPress plugin (wordpress-plugin/parley-chat)", () => {
     if (!result.ok) return;
     expect(result.claims.exp - result.claims.iat!).toBe(600);
     expect(await verifyUserToken("another-secret", token)).toEqual({ ok: false, reason: "bad_signature" });
+
+    const sparse = php(`echo parley_chat_user_token('${SECRET}', array('sub' => 'wp-9', 'email' => '', 'name' => null, 'attributes' => array()));`);
+    expect(await verifyUserToken(SECRET, sparse)).toMatchObject({ ok: true, claims: { sub: "wp-9" } });
   });
 
   it("prints the embed with a user-token for a signed-in user, and without one for a visitor", async () => {

@@ -28,6 +28,10 @@ if (!function_exists('parley_chat_user_token')) {
             throw new InvalidArgumentException('claims.sub is required');
         }
         $iat = $now ?? time();
+        // Parley refuses empty claims: a user without an email or name still gets a chat, without them.
+        $claims = array_filter($claims, function ($value) {
+            return $value !== null && $value !== '';
+        });
         $claims = array_merge(array('iat' => $iat, 'exp' => $iat + $lifetime), $claims);
         $claims['sub'] = (string) $claims['sub'];
         // An empty attributes array would encode as [], which Parley refuses: it expects an object.
