@@ -90,6 +90,16 @@ const dailyToolsSql = [
   ),
 ].join("\n");
 // ---- end of the daily tools
+// ---- routing: a channel whose chats are offered round robin (30 s each) with response-time targets
+const routingConfig = {
+  routing: { mode: "auto", offerSeconds: 30 },
+  targets: { waitSeconds: 120, firstResponseSeconds: 180 },
+  notificationEmail: "desk@parley.test",
+};
+const routingSql = `INSERT INTO channels (workspace_id, id, key, name, allowed_origins, config, created_at)
+  VALUES ('ws_demo', 'ch_demo_routing', 'demo-routing', 'Demo support (automatic routing)', '["*"]', ${q(JSON.stringify(routingConfig))}, ${now})
+  ON CONFLICT DO UPDATE SET config = excluded.config;`;
+// ---- end of routing
 const sql = `
 INSERT INTO workspaces (id, name, created_at) VALUES ('ws_demo', 'Demo Accounting Office', ${now}) ON CONFLICT DO NOTHING;
 INSERT INTO channels (workspace_id, id, key, name, allowed_origins, config, identity_secret, created_at)
@@ -112,7 +122,8 @@ INSERT INTO api_keys (key_hash, workspace_id, id, name, created_at)
 UPDATE workspaces SET time_zone = 'Europe/Helsinki' WHERE id = 'ws_demo' AND time_zone IS NULL;
 ${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}
 ${dailyToolsSql}
-${notesSql}`;
+${notesSql}
+${routingSql}`;
 
 mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/seed.sql", sql);
@@ -120,5 +131,5 @@ execFileSync("wrangler", ["d1", "execute", "DB", "--local", ...persistArgs, "--f
   stdio: ["ignore", "ignore", "inherit"],
 });
 console.log(
-  `seeded demo workspace: channels demo and demo-closed, agent demo@parley.test / parley-demo, API key demo-api-key, ${HISTORY_DAYS} days of history for Reports`,
+  `seeded demo workspace: channels demo, demo-closed and demo-routing (round robin, targets), agent demo@parley.test / parley-demo, API key demo-api-key, ${HISTORY_DAYS} days of history for Reports`,
 );

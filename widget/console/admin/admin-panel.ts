@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from "lit";
 import type { Agent } from "../../../protocol/api";
 import { adminStyles } from "./admin-styles";
 import "./agents-view";
+import "./agent-load";
 import "./api-keys-view";
 import "./channels-view";
 import "./faqs-view";
@@ -74,7 +75,7 @@ export class AdminPanel extends LitElement {
       case "labels":
         return html`<parley-admin-labels></parley-admin-labels>`;
       case "agents":
-        return html`<parley-admin-agents .me=${me}></parley-admin-agents>`;
+        return html`<parley-admin-agents .me=${me}></parley-admin-agents><parley-admin-agent-load></parley-admin-agent-load>`;
       case "teams":
         return html`<parley-admin-teams></parley-admin-teams>`;
       case "api-keys":
