@@ -15,7 +15,7 @@ describe("the typed client (sdk/) against a dev server", () => {
   }, 300_000);
   afterAll(async () => server?.stop());
 
-  it("runs an integrator flow: account, contact, conversation, messages, status, transcript", async () => {
+  it("runs an integrator flow: account, contact, conversation, messages, the widget signed in by user-token, status, transcript", async () => {
     const account = await parley.PUT("/accounts/{externalId}", { params: { path: { externalId: "acme-1" } }, body: { name: "Acme Oy" } });
     expect(account.response.status).toBe(200);
     const contact = await parley.PUT("/contacts/{externalId}", {
@@ -45,6 +45,17 @@ describe("the typed client (sdk/) against a dev server", () => {
     const messages = await parley.GET("/conversations/{id}/messages", { params: { path: { id }, query: { since: 0 } } });
     const bodies = (messages.data as { messages: { body: string; seq: number }[] }).messages.map((m) => m.body);
     expect(bodies).toEqual(expect.arrayContaining(["When is the VAT return due?", "On the 12th of the second month."]));
+
+    // The same customer signed in on the integrator's site: the widget, given a user-token minted by
+    // the SDK, lists the conversation the API started for them.
+    const userToken = await mintUserToken(server.identitySecret, { sub: "crm-42", email: "maija@acme.example", name: "Maija Meikäläinen" });
+    const threads = await fetch(`${server.url}/api/widget/channels/${server.channelKey}/threads`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://www.acme.example" },
+      body: JSON.stringify({ userToken }),
+    });
+    expect(threads.status).toBe(200);
+    expect(((await threads.json()) as { threads: { conversation: { id: string } }[] }).threads.map((t) => t.conversation.id)).toContain(id);
 
     const ended = await parley.PATCH("/conversations/{id}", { params: { path: { id } }, body: { status: "ended", archived: true } });
     expect(ended.data).toMatchObject({ id, status: "ended", archived: true });
