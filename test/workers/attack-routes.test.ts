@@ -34,6 +34,7 @@ import {
  * - channelPage: anyone, but only from a page on the channel's allowed origins (CORS);
  * - preflight: the CORS answer itself; signIn / signOut: same origin only;
  * - hookSignature: an HMAC over the body with the hook's own secret;
+ * - loginLink: a one-time token an API key minted, posted from the console's own origin;
  * - public: pages and the API's description, which hold nothing of any workspace.
  */
 type Guard =
@@ -47,6 +48,7 @@ type Guard =
   | "signIn"
   | "signOut"
   | "hookSignature"
+  | "loginLink"
   | "public";
 
 type Probe = {
@@ -233,6 +235,7 @@ const ROUTES: Record<string, Probe> = {
 
   "GET /healthz": { guard: "public", path: () => "/healthz" },
   "GET /console/login": { guard: "public", path: () => "/console/login?token=not-a-real-token-but-long-enough-to-look" },
+  "POST /console/login": { guard: "loginLink", path: () => "/console/login" },
   "POST /api/v1/login-links": { guard: "apiKey", own: true, path: () => "/api/v1/login-links", body: (v) => ({ email: v.ws.agentEmail }) },
   "GET /api/v1/openapi.json": { guard: "public", path: () => "/api/v1/openapi.json" },
   "GET /api/v1/docs": { guard: "public", path: () => "/api/v1/docs" },
@@ -418,6 +421,11 @@ function attempts(probe: Probe, method: string, v: Victim, x: Intruder, expired:
         { who: "another hook's secret", headers: {}, statuses: [401] },
         { who: "a signature five minutes and more old", headers: {}, statuses: [401] },
       ];
+    case "loginLink":
+      return [
+        { who: "a link posted from another site (login CSRF)", headers: { origin: EVIL_ORIGIN }, statuses: [403] },
+        { who: "a forged token", headers: { origin: BASE }, statuses: [410] },
+      ];
     case "preflight":
     case "public":
       return [];
@@ -437,6 +445,7 @@ async function attemptRequest(route: string, probe: Probe, attempt: Attempt, v: 
   }
   if (probe.guard === "signIn" && attempt.who === "a wrong password") return send(method, path, headers, { email: v.ws.agentEmail, password: "guess" });
   if (probe.upload) return send(method, path, { ...headers, ...uploadHeaders() }, "planted bytes");
+  if (probe.guard === "loginLink") return send(method, path, { ...headers, "content-type": "application/x-www-form-urlencoded" }, `token=${"f".repeat(43)}`);
   return send(method, path, headers, probe.body?.(v));
 }
 
@@ -497,6 +506,11 @@ async function ownerRequest(route: string, probe: Probe, v: Victim): Promise<Res
       const body = hookEnvelope();
       return send(method, path, await signedHook(v.hook.secret, body), body);
     }
+    case "loginLink": {
+      const minted = (await (await send("POST", "/api/v1/login-links", { authorization: `Bearer ${v.ws.apiKey}` }, { email: v.ws.agentEmail })).json()) as { url: string };
+      const token = new URL(minted.url).searchParams.get("token")!;
+      return send(method, path, { origin: BASE, "content-type": "application/x-www-form-urlencoded" }, `token=${token}`);
+    }
     case "public":
       return send(method, path);
   }
@@ -537,6 +551,10 @@ describe("the attack matrix: only the owner gets in, and a refused attempt chang
         const text = await res.text();
         expect(res.status, `${what}: ${text.slice(0, 300)}`).toBeLessThan(500);
         for (const secret of secretsOf(v)) expect(text, `${what} shows the victim's data`).not.toContain(secret);
+      } else if (probe.guard === "loginLink" && attempt.statuses[0] === 410) {
+        // A person's page, not an API: the refusal is HTML that says what to do, and it signs nobody in.
+        expect(res.status, what).toBe(410);
+        expect(res.headers.get("set-cookie"), what).toBeNull();
       } else {
         await expectRefusal(res, attempt.statuses, what);
       }

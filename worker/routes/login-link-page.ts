@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import { loginLinkForm } from "../../protocol/login-links";
 import type { AppEnv } from "../app-env";
+import { sameOriginOnly } from "../auth/middleware";
 import { setSessionCookie } from "../auth/session-cookie";
 import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { parseWith } from "../http/validate";
@@ -49,7 +50,8 @@ loginLinkPageRoutes.get("/console/login", (c) => {
     </form>`);
 });
 
-loginLinkPageRoutes.post("/console/login", async (c) => {
+// Another site posting a link it minted for its own agent would sign this browser in as that agent.
+loginLinkPageRoutes.post("/console/login", sameOriginOnly, async (c) => {
   await enforceLimit(c.env, "signInNetwork", clientAddress(c.req.raw.headers));
   const form = c.req.header("content-type")?.startsWith("application/x-www-form-urlencoded") ? await c.req.parseBody() : {};
   const { token } = parseWith(loginLinkForm, form);
