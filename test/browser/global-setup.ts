@@ -21,7 +21,8 @@ declare module 'vitest' {
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const wranglerBin = join(repoRoot, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
 const STARTUP_TIMEOUT_MS = Number(process.env.PARLEY_STARTUP_TIMEOUT_MS ?? 60_000);
-const STEP_TIMEOUT_MS = 120_000;
+// Applying every migration one by one takes minutes on a loaded 2-core machine.
+const STEP_TIMEOUT_MS = 300_000;
 
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
