@@ -41,12 +41,12 @@ export async function emailTargetMissed(env: Env, settings: LobbySettings, targe
   }
 }
 
-/** Whether an agent has written in the conversation since `since` (the accept). */
+/** Whether an agent has answered the customer since `since` (the accept); a private note is no answer. */
 export async function agentRepliedSince(env: Env, conversationId: string, since: number): Promise<boolean> {
   const room = roomFor(env, conversationId);
   let after = 0;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const messages = await room.history(after);
+    const messages = await room.history(after, undefined, false);
     if (messages.some((m) => m.author.type === "agent" && m.createdAt >= since)) return true;
     if (messages.length === 0) return false;
     after = messages.at(-1)!.seq;

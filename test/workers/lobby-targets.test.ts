@@ -114,6 +114,11 @@ describe("the first-response target", () => {
     const thread = await TestSocket.agent(answered.conversation.id, await signIn(ws));
     thread.send({ type: "send", clientId: crypto.randomUUID(), body: "Hello, I am on it" });
     await thread.next((f) => f.type === "ack");
+    // A private note in the silent thread answers nobody: the customer is still waiting.
+    const aside = await TestSocket.agent(silent.conversation.id, await signIn(ws));
+    aside.send({ type: "send", clientId: crypto.randomUUID(), body: "Who knows about this?", visibility: "note" });
+    await aside.next((f) => f.type === "ack");
+    aside.close();
 
     await targetsFall(ws.channelId, answered.conversation.id);
     await targetsFall(ws.channelId, silent.conversation.id);
