@@ -141,7 +141,10 @@ export const agentList = z.object({ agents: z.array(workspaceAgent) });
 // Accounts
 export const accountName = z.string().trim().min(1, "name is required").max(120, "name is at most 120 characters");
 export const accountInput = z.object({ name: accountName }).strict();
+/** Accounts by their threads: any, with a live (not archived) thread, with an unread one, with an archived one. */
+export const accountFilter = inboxFilter;
 export const accountsQuery = z.object({
+  filter: accountFilter.default("all"),
   q: z
     .string()
     .trim()
@@ -153,6 +156,8 @@ export const accountSummary = accountRef.extend({
   contactCount: z.number().int().min(0),
   /** Threads of the account's contacts with messages this agent has not read. */
   unreadThreads: z.number().int().min(0),
+  /** Threads of the account's contacts that are not archived. */
+  activeThreads: z.number().int().min(0),
   createdAt: z.number().int(),
 });
 export const accountContact = z.object({ id: z.string(), name: z.string(), email: z.string() });

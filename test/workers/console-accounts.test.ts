@@ -92,4 +92,38 @@ describe("customer accounts", () => {
     expect((await agent.get("/api/console/accounts/acc_missing")).status).toBe(404);
     expect((await agent.patch("/api/console/accounts/acc_missing", { name: "x" })).status).toBe(404);
   });
+
+  it("filters accounts by their threads: all, active, unread, archived", async () => {
+    const ws = await createWorkspace();
+    const agent = asAgent(await signIn(ws));
+    const t = Date.now() - 10_000;
+    // Live and unread; live and read (the agent wrote last); archived only; no threads at all.
+    const live = await newAccount(agent, "Live Oy");
+    const quiet = await newAccount(agent, "Quiet Oy");
+    const filed = await newAccount(agent, "Filed Oy");
+    await newAccount(agent, "Empty Oy");
+    const link = (account: AccountDetail, name: string) =>
+      agent.post(`/api/console/accounts/${account.id}/contacts`, { name, email: `${name.toLowerCase()}@example.com` });
+    await insertThread(ws, { subject: "Help", contact: { name: "Lea", email: "lea@example.com" }, activityAt: t + 1, messages: [{ author: "visitor", body: "?" }] });
+    await insertThread(ws, { subject: "Thanks", contact: { name: "Quinn", email: "quinn@example.com" }, activityAt: t + 2 });
+    await insertThread(ws, { subject: "Old", contact: { name: "Finn", email: "finn@example.com" }, activityAt: t + 3, archived: true, messages: [{ author: "visitor", body: "!" }] });
+    for (const [account, name] of [[live, "Lea"], [quiet, "Quinn"], [filed, "Finn"]] as const) expect((await link(account, name)).status).toBe(201);
+
+    const list = async (query: string) =>
+      (await agent.json<{ accounts: AccountSummary[] }>(`/api/console/accounts?${query}`)).accounts.map((a) => [a.name, a.activeThreads, a.unreadThreads]);
+    expect(await list("")).toEqual([["Empty Oy", 0, 0], ["Filed Oy", 0, 0], ["Live Oy", 1, 1], ["Quiet Oy", 1, 0]]);
+    expect(await list("filter=all")).toEqual(await list(""));
+    expect(await list("filter=active")).toEqual([["Live Oy", 1, 1], ["Quiet Oy", 1, 0]]);
+    // An archived thread's unread messages do not count: archiving files it away.
+    expect(await list("filter=unread")).toEqual([["Live Oy", 1, 1]]);
+    expect(await list("filter=archived")).toEqual([["Filed Oy", 0, 0]]);
+    expect(await list("filter=active&q=quinn")).toEqual([["Quiet Oy", 1, 0]]);
+    expect(await list("filter=unread&q=quinn")).toEqual([]);
+
+    for (const bad of ["filter=open", "filter=", "filter=ALL", "filter=%00", `filter=${"a".repeat(5000)}`]) {
+      const res = await agent.get(`/api/console/accounts?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as ErrorBody).error.code, bad).toBeTruthy();
+    }
+  });
 });

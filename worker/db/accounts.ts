@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AccountContact, AccountDetail, AccountSummary } from "../../protocol/console";
+import type { AccountContact, AccountDetail, AccountSummary, InboxFilter } from "../../protocol/console";
 import { ftsQuery } from "./fts-query";
 import { newId } from "./ids";
 
@@ -9,11 +9,17 @@ const summaryRow = z.object({
   created_at: z.number(),
   contact_count: z.number(),
   unread_threads: z.number(),
+  active_threads: z.number(),
 });
 
+/** An account with an archived thread: the Archived filter. Active and Unread filter on the counts below. */
+const HAS_ARCHIVED = `EXISTS (SELECT 1 FROM contacts ct
+  JOIN conversations c ON c.workspace_id = ct.workspace_id AND c.contact_id = ct.id AND c.archived = 1
+  WHERE ct.workspace_id = a.workspace_id AND ct.account_id = a.id)`;
+
 /**
- * Accounts by name, each with its contact count and how many of its live threads hold messages the
- * reading agent (the first bound parameter) has not read.
+ * Accounts by name, each with its contact count, how many of its live threads hold messages the
+ * reading agent (the first bound parameter) has not read, and how many are live (not archived).
  */
 const SUMMARY_SELECT = `SELECT a.id, a.name, a.created_at,
   (SELECT COUNT(*) FROM contacts ct WHERE ct.workspace_id = a.workspace_id AND ct.account_id = a.id) AS contact_count,
@@ -23,27 +29,56 @@ const SUMMARY_SELECT = `SELECT a.id, a.name, a.created_at,
     WHERE ct.workspace_id = a.workspace_id AND ct.account_id = a.id AND EXISTS (
       SELECT 1 FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id
         AND m.seq > COALESCE(r.read_seq, 0) AND m.author_type != 'system'
-        AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id))) AS unread_threads
+        AND (m.author_type != 'agent' OR m.author_id IS NOT r0.agent_id))) AS unread_threads,
+  (SELECT COUNT(*) FROM contacts ct
+    JOIN conversations c ON c.workspace_id = ct.workspace_id AND c.contact_id = ct.id AND c.archived = 0
+    WHERE ct.workspace_id = a.workspace_id AND ct.account_id = a.id) AS active_threads,
+  ${HAS_ARCHIVED} AS has_archived
   FROM (SELECT ? AS agent_id) r0 JOIN accounts a`;
+
+const BY_THREADS: Record<InboxFilter, string> = {
+  all: "",
+  active: "WHERE active_threads > 0",
+  unread: "WHERE unread_threads > 0",
+  archived: "WHERE has_archived = 1",
+};
 
 const toSummary = (raw: unknown): AccountSummary => {
   const r = summaryRow.parse(raw);
-  return { id: r.id, name: r.name, createdAt: r.created_at, contactCount: r.contact_count, unreadThreads: r.unread_threads };
+  return {
+    id: r.id,
+    name: r.name,
+    createdAt: r.created_at,
+    contactCount: r.contact_count,
+    unreadThreads: r.unread_threads,
+    activeThreads: r.active_threads,
+  };
 };
 
 const MAX_ACCOUNTS = 200;
 
-/** Accounts by name; `q` matches the account's name or any of its contacts' names and emails. */
-export async function listAccounts(db: D1Database, workspaceId: string, agentId: string, q?: string): Promise<AccountSummary[]> {
+/**
+ * Accounts by name; `q` matches the account's name or any of its contacts' names and emails, and
+ * `filter` keeps the accounts with a thread of that kind (all keeps every account, threads or not).
+ */
+export async function listAccounts(
+  db: D1Database,
+  workspaceId: string,
+  agentId: string,
+  q?: string,
+  filter: InboxFilter = "all",
+): Promise<AccountSummary[]> {
   const match = q ? ftsQuery(q) : null;
   if (q && !match) return [];
-  const filter = match
+  const matching = match
     ? `AND (a.name LIKE ? ESCAPE '\\' OR a.id IN (SELECT ct.account_id FROM contacts ct WHERE ct.workspace_id = a.workspace_id
          AND ct.id IN (SELECT contact_id FROM contacts_fts WHERE contacts_fts MATCH ? AND workspace_id = ?)))`
     : "";
   const params = match ? [`%${q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, match, workspaceId] : [];
   const { results } = await db
-    .prepare(`${SUMMARY_SELECT} WHERE a.workspace_id = ? ${filter} ORDER BY a.name COLLATE NOCASE LIMIT ?`)
+    .prepare(
+      `SELECT * FROM (${SUMMARY_SELECT} WHERE a.workspace_id = ? ${matching}) ${BY_THREADS[filter]} ORDER BY name COLLATE NOCASE LIMIT ?`,
+    )
     .bind(agentId, workspaceId, ...params, MAX_ACCOUNTS)
     .all();
   return results.map(toSummary);

@@ -18,9 +18,9 @@ async function accountOr404(c: Context<AppEnv>) {
 }
 
 accountRoutes.get("/accounts", async (c) => {
-  const { q } = parseQuery(c, accountsQuery);
+  const { q, filter } = parseQuery(c, accountsQuery);
   const agent = c.get("agent");
-  return c.json({ accounts: await listAccounts(c.env.DB, agent.workspaceId, agent.id, q) });
+  return c.json({ accounts: await listAccounts(c.env.DB, agent.workspaceId, agent.id, q, filter) });
 });
 
 accountRoutes.post("/accounts", async (c) => {
