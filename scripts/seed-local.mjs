@@ -71,6 +71,18 @@ const notesSql = `INSERT INTO messages (workspace_id, conversation_id, seq, clie
     AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = 'ws_demo' AND m.client_id = 'seed-note-mention')
   ORDER BY c.activity_at DESC LIMIT 1;`;
 
+// Formatted messages (issue 14): Dana's answer on the newest demo thread uses bold, italics, inline
+// code, a numbered list and links, which the console, the widget and emails render by the same
+// rules (protocol/message-format.ts). Only once, however often the seed runs.
+const formattedSql = `INSERT INTO messages (workspace_id, conversation_id, seq, client_id, author_type, author_id, author_name, body, created_at)
+  SELECT c.workspace_id, c.id, COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id), 0) + 1,
+    'seed-formatted-answer', 'agent', 'ag_demo', 'Dana Demo',
+    ${q("Here is **how to send us your receipts**:\n1. Open https://example.com/documents\n2. Choose *Upload* and drop the files in\n- PDF or images, up to `10 MB` each\n- or mail them to mailto:receipts@example.com")},
+    c.activity_at + 120000
+  FROM conversations c WHERE c.workspace_id = 'ws_demo'
+    AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.workspace_id = 'ws_demo' AND m.client_id = 'seed-formatted-answer')
+  ORDER BY c.activity_at DESC LIMIT 1;`;
+
 const dailyToolsSql = [
   ...labels.map(
     ([id, name, color]) =>
@@ -123,6 +135,7 @@ UPDATE workspaces SET time_zone = 'Europe/Helsinki' WHERE id = 'ws_demo' AND tim
 ${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}
 ${dailyToolsSql}
 ${notesSql}
+${formattedSql}
 ${routingSql}`;
 
 mkdirSync(".wrangler", { recursive: true });
