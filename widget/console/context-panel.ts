@@ -29,7 +29,9 @@ export class ContextPanel extends LitElement {
   static override styles = [
     consoleStyles,
     css`
-      :host { display: block; border: 1px solid #e3e6ee; border-radius: 10px; padding: 10px 14px; background: #fbfcfe; margin: 8px 0; }
+      /* Beside the conversation, never instead of it: past a quarter of the screen the details scroll
+         inside the panel (.scroll), while the presence line stays in sight. */
+      :host { display: block; flex: none; border: 1px solid #e3e6ee; border-radius: 10px; padding: 10px 14px; background: #fbfcfe; margin: 8px 0; }
       details > summary { cursor: pointer; font-weight: 700; }
       h3 { font-size: 13px; margin: 12px 0 4px; color: #3d4455; text-transform: uppercase; letter-spacing: 0.03em; }
       dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
@@ -42,6 +44,9 @@ export class ContextPanel extends LitElement {
       .verified { background: #dff3e6; color: #13622f; }
       .unverified { background: #fff4d6; color: #7a5300; }
       .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 0 24px; }
+      .scroll { max-height: 24vh; overflow-y: auto; overscroll-behavior: contain; }
+      .scroll:focus-visible { outline: 2px solid #2f5bea; outline-offset: 2px; }
+      time { white-space: nowrap; }
     `,
   ];
   static override properties = {
@@ -120,7 +125,7 @@ export class ContextPanel extends LitElement {
       <ol aria-label="Page trail">
         ${c.trail.map(
           (p) => html`<li><a href=${p.url} target="_blank" rel="noopener noreferrer">${p.title || shortUrl(p.url)}</a>
-            <span class="muted">${formatDateTime(p.at)}</span></li>`,
+            <time class="muted">${formatDateTime(p.at)}</time></li>`,
         )}
       </ol>
       <dl>
@@ -179,9 +184,11 @@ export class ContextPanel extends LitElement {
     return html`<details open>
       <summary>Visitor context</summary>
       ${this.renderPresence()}
-      <div class="grid">
-        <div>${this.renderTrail()}</div>
-        ${this.details ? this.renderDetails(this.details) : this.failed ? html`<p class="error">Could not load the context.</p>` : nothing}
+      <div class="scroll" tabindex="0" role="region" aria-label="Visitor context details">
+        <div class="grid">
+          <div>${this.renderTrail()}</div>
+          ${this.details ? this.renderDetails(this.details) : this.failed ? html`<p class="error">Could not load the context.</p>` : nothing}
+        </div>
       </div>
     </details>`;
   }
