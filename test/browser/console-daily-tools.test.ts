@@ -125,6 +125,7 @@ describe('daily tools', () => {
       await waitForVisible(inbox.getByRole('toolbar', { name: 'Selected conversations' }));
       await saveScreenshot(page, 'daily-tools-bulk-390');
       await expectAccessible(page);
+      await page.getByRole('button', { name: 'Menu', exact: true }).click();
       await page.getByRole('link', { name: 'Saved replies' }).click();
       await waitForVisible(page.getByRole('heading', { name: 'Saved replies', level: 1 }));
       await waitForVisible(page.getByText('/greeting'));

@@ -127,7 +127,7 @@ describe('keyboard shortcuts', () => {
       // e: archives the open thread, as Archive does.
       await page.keyboard.press('e');
       await waitForText(thread.getByRole('status'), 'Archived.');
-      await waitForVisible(thread.getByRole('button', { name: 'Reopen', exact: true }));
+      await waitForVisible(thread.getByRole('button', { name: 'Unarchive', exact: true }));
       await saveScreenshot(page, 'keyboard-after-archive-1280');
     } catch (error) {
       const shot = await saveScreenshot(page, 'FAILED-keyboard').catch(() => '(none)');

@@ -1,5 +1,5 @@
 // An agent's day with one chat, in Chromium: the queue alerts, "Accept", replying with
-// Ctrl+Enter, read ticks, a file added and deleted, the draft warning, Answered, search, print,
+// Ctrl+Enter, read ticks, a file added and deleted, the draft warning, Replied, search, print,
 // the transcript email, notifying administrators, archive → reopen, end, and delete for good.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -134,9 +134,9 @@ describe.sequential('console: queue → accept → reply → archive → reopen 
     await saveScreenshot(page(), 'console-thread');
   });
 
-  step('Answered, and the thread is found by the words of a message', async () => {
+  step('Replied (answered), and the thread is found by the words of a message', async () => {
     await page().getByRole('combobox', { name: 'Status' }).last().selectOption('answered');
-    await waitForText(status(), 'Marked Answered', LIVE_MS);
+    await waitForText(status(), 'Marked Replied', LIVE_MS);
     await page().getByRole('searchbox', { name: 'Search' }).fill(`zebrafish-${run}`);
     // The header row and the one thread that holds the word.
     await until(async () => (await page().getByRole('table').getByRole('row').count()) === 2, 'the search to leave one thread', INBOX_MS);
@@ -169,14 +169,14 @@ describe.sequential('console: queue → accept → reply → archive → reopen 
     await waitForText(status(), 'administrator', LIVE_MS);
   });
 
-  step('Archive moves it to Archived; Reopen brings it back', async () => {
+  step('Archive moves it to Archived; Unarchive brings it back', async () => {
     await page().getByRole('button', { name: 'Archive', exact: true }).click();
     await waitForText(status(), 'Archived', LIVE_MS);
     await waitForHidden(row(), INBOX_MS);
     await page().getByRole('button', { name: 'Archived', exact: true }).click();
     await waitForVisible(row(), INBOX_MS);
-    await page().getByRole('button', { name: 'Reopen', exact: true }).click();
-    await waitForText(status(), 'Reopened', LIVE_MS);
+    await page().getByRole('button', { name: 'Unarchive', exact: true }).click();
+    await waitForText(status(), 'Unarchived', LIVE_MS);
     await waitForHidden(row(), INBOX_MS);
     await page().getByRole('button', { name: 'Active', exact: true }).click();
     await waitForVisible(row(), INBOX_MS);

@@ -16,6 +16,9 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 async function openReports(page: Page): Promise<ReportResponse> {
   await signInToConsole(page, baseUrl, DEMO_ADMIN);
   const nav = page.getByRole('navigation', { name: 'Console' });
+  // Below 1150 px the links sit behind the Menu button.
+  const menu = nav.getByRole('button', { name: 'Menu', exact: true });
+  if (await menu.isVisible()) await menu.click();
   await nav.getByRole('link', { name: 'Reports' }).click();
   await waitForVisible(page.getByRole('heading', { name: 'Reports', level: 1 }));
   await waitForVisible(page.getByRole('heading', { name: 'Comments, newest first' }));

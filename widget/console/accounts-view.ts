@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from "lit";
 import type { Agent } from "../../protocol/api";
-import type { AccountDetail, AccountSummary, WorkspaceAgent } from "../../protocol/console";
+import type { AccountDetail, AccountSummary, InboxFilter, WorkspaceAgent } from "../../protocol/console";
 import { RequestError } from "../lib/api";
 import { consoleApi } from "./console-api";
 import "./inbox-list";
@@ -9,6 +9,13 @@ import { consoleStyles } from "./styles";
 import "./thread-view";
 
 const SEARCH_DELAY_MS = 300;
+
+const FILTERS: { id: InboxFilter; label: string }[] = [
+  { id: "all", label: "All" },
+  { id: "active", label: "Active" },
+  { id: "unread", label: "Unread" },
+  { id: "archived", label: "Archived" },
+];
 
 /**
  * Customer accounts: find or create one, manage its contacts, and its Communication view, where
@@ -24,9 +31,19 @@ export class AccountsView extends LitElement {
       aside form { border-top: 1px solid #e3e6ee; }
       aside input { flex: 1; min-width: 0; }
       aside ul { list-style: none; margin: 0; padding: 0; overflow-y: auto; flex: 1; }
-      aside li button { all: unset; box-sizing: border-box; width: 100%; display: flex; gap: 8px; align-items: center; padding: 9px 14px; border-bottom: 1px solid #eceef3; cursor: pointer; }
+      aside li { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; padding: 0 14px 0 0; border-bottom: 1px solid #eceef3; }
+      aside li:has(button.pick[aria-current="true"]) { background: #e7edff; }
+      aside li button.pick { all: unset; box-sizing: border-box; flex: 1 1 150px; min-width: 0; display: flex; gap: 8px; align-items: center; padding: 9px 0 9px 14px; cursor: pointer; }
       aside li button:focus-visible { outline: 3px solid #8aa4f5; outline-offset: -3px; }
-      aside li button[aria-current="true"] { background: #e7edff; }
+      .tags { display: inline-flex; gap: 4px; }
+      .tag { border: 0; border-radius: 10px; padding: 1px 8px; font-size: 12px; font-weight: 600; background: #dff3e6; color: #13622f; cursor: pointer; }
+      .tag.unread { background: #13622f; color: #fff; }
+      .tag:hover { text-decoration: underline; }
+      .filters { display: inline-flex; margin: 0 12px 8px; border: 1px solid #c5cad6; border-radius: 8px; overflow: hidden; align-self: start; }
+      .filters button { border: 0; background: #fff; padding: 4px 10px; cursor: pointer; border-right: 1px solid #e3e6ee; font-size: 13px; }
+      .filters button:last-child { border-right: 0; }
+      .filters button[aria-pressed="true"] { background: #2f5bea; color: #fff; font-weight: 600; }
+      .none { padding: 10px 14px; margin: 0; }
       aside .name { flex: 1; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       section.account { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
       .head { display: flex; gap: 12px; align-items: center; padding: 12px 18px; border-bottom: 1px solid #e3e6ee; flex-wrap: wrap; }
@@ -44,6 +61,24 @@ export class AccountsView extends LitElement {
       .add { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; }
       .empty { padding: 24px; color: #5b6272; }
       [role="alert"] { margin: 0 14px 8px; }
+      .back { display: none; }
+      /* A small laptop: the account's threads above its open thread, not side by side. */
+      @media (max-width: 1100px) {
+        .communication { grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr) auto; overflow-y: auto; }
+        .communication parley-inbox { border-right: 0; border-bottom: 1px solid #e3e6ee; min-height: 320px; }
+        .communication.open parley-inbox { display: none; }
+        .communication.open .back { display: block; justify-self: start; margin: 8px 12px 0; }
+        .communication:not(.open) parley-thread { display: none; }
+        .communication.open { grid-template-rows: auto minmax(0, 1fr); }
+      }
+      /* A phone: the list of accounts, or one account with a way back. */
+      @media (max-width: 900px) {
+        :host { grid-template-columns: minmax(0, 1fr); }
+        :host(.open) aside, :host(:not(.open)) .empty { display: none; }
+        .head { padding: 10px 12px; }
+        .head .back { display: block; }
+        [role="tablist"] { margin-left: 0; }
+      }
     `,
   ];
   static override properties = {
@@ -51,6 +86,8 @@ export class AccountsView extends LitElement {
     agents: { attribute: false },
     canAccept: { type: Boolean },
     accounts: { state: true },
+    filter: { state: true },
+    threadFilter: { state: true },
     query: { state: true },
     selected: { state: true },
     account: { state: true },
@@ -63,6 +100,10 @@ export class AccountsView extends LitElement {
   declare agents: WorkspaceAgent[];
   declare canAccept: boolean;
   declare accounts: AccountSummary[];
+  /** Which accounts the list shows, by their threads. */
+  declare filter: InboxFilter;
+  /** Which of the account's threads its Communication view shows: an "unread" tag opens Unread. */
+  declare threadFilter: InboxFilter;
   declare query: string;
   declare selected: string;
   declare account: AccountDetail | null;
@@ -78,6 +119,8 @@ export class AccountsView extends LitElement {
     this.agents = [];
     this.canAccept = false;
     this.accounts = [];
+    this.filter = "all";
+    this.threadFilter = "active";
     this.query = "";
     this.selected = "";
     this.account = null;
@@ -94,6 +137,7 @@ export class AccountsView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has("selected")) {
+      this.classList.toggle("open", Boolean(this.selected));
       this.account = null;
       this.renaming = false;
       this.conversation = "";
@@ -112,7 +156,7 @@ export class AccountsView extends LitElement {
 
   private loadAccounts(): Promise<void> {
     return this.attempt(async () => {
-      this.accounts = (await consoleApi.accounts(this.query)).accounts;
+      this.accounts = (await consoleApi.accounts(this.query, this.filter)).accounts;
     });
   }
 
@@ -122,6 +166,24 @@ export class AccountsView extends LitElement {
       const { account } = await consoleApi.account(id);
       if (id === this.selected) this.account = account;
     });
+  }
+
+  private setFilter(filter: InboxFilter): void {
+    this.filter = filter;
+    void this.loadAccounts();
+  }
+
+  /** An account's Communication view, showing the threads its tag counted. */
+  private open(accountId: string, threads: InboxFilter): void {
+    this.selected = accountId;
+    this.tab = "communication";
+    this.threadFilter = threads;
+  }
+
+  private noAccountsText(): string {
+    if (this.query) return "No account or contact matches your search.";
+    if (this.filter === "all") return "No accounts yet. Create one below, then add its contacts.";
+    return `No account has ${this.filter === "active" ? "an active" : this.filter === "unread" ? "an unread" : "an archived"} thread. Choose All to see every account.`;
   }
 
   private onSearch(e: InputEvent): void {
@@ -177,6 +239,7 @@ export class AccountsView extends LitElement {
   private renderAccount(a: AccountDetail) {
     return html`<section class="account" aria-label=${a.name}>
       <div class="head">
+        <button class="secondary back" type="button" @click=${() => (this.selected = "")}>← Accounts</button>
         ${this.renaming
           ? html`<form class="rename" @submit=${this.rename}>
               <input name="name" aria-label="Account name" required maxlength="120" .value=${a.name} />
@@ -194,12 +257,14 @@ export class AccountsView extends LitElement {
         </div>
       </div>
       ${this.tab === "communication"
-        ? html`<div class="communication" role="tabpanel" aria-label="Communication">
+        ? html`<div class="communication ${this.conversation ? "open" : ""}" role="tabpanel" aria-label="Communication">
             <parley-inbox
               .accountId=${a.id}
+              .filter=${this.threadFilter}
               .selected=${this.conversation}
               @select-conversation=${(e: CustomEvent<string>) => (this.conversation = e.detail)}
             ></parley-inbox>
+            <button class="secondary back" type="button" @click=${() => (this.conversation = "")}>← ${a.name}</button>
             <parley-thread
               .conversationId=${this.conversation}
               .me=${this.me}
@@ -237,24 +302,39 @@ export class AccountsView extends LitElement {
     return html`
       <aside aria-label="Accounts">
         <div class="search"><input type="search" aria-label="Search accounts" placeholder="Search accounts or contacts" .value=${this.query} @input=${this.onSearch} /></div>
+        <div class="filters" role="group" aria-label="Filter accounts by their threads">
+          ${FILTERS.map(
+            (f) => html`<button type="button" aria-pressed=${this.filter === f.id ? "true" : "false"} @click=${() => this.setFilter(f.id)}>${f.label}</button>`,
+          )}
+        </div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         <ul>
           ${this.accounts.map(
             (a) => html`<li>
-              <button type="button" aria-current=${a.id === this.selected ? "true" : "false"} @click=${() => (this.selected = a.id)}>
+              <button class="pick" type="button" aria-current=${a.id === this.selected ? "true" : "false"} @click=${() => this.open(a.id, "active")}>
                 <span class="name">${a.name}</span>
-                <span class="muted">${a.contactCount}</span>
-                ${a.unreadThreads > 0 ? html`<span class="badge" aria-label="${a.unreadThreads} unread threads">${a.unreadThreads}</span>` : nothing}
+                <span class="muted">${a.contactCount} ${a.contactCount === 1 ? "contact" : "contacts"}</span>
               </button>
+              ${a.activeThreads > 0 || a.unreadThreads > 0
+                ? html`<span class="tags">
+                    ${a.activeThreads > 0
+                      ? html`<button class="tag" type="button" @click=${() => this.open(a.id, "active")}>${a.activeThreads} active</button>`
+                      : nothing}
+                    ${a.unreadThreads > 0
+                      ? html`<button class="tag unread" type="button" @click=${() => this.open(a.id, "unread")}>${a.unreadThreads} unread</button>`
+                      : nothing}
+                  </span>`
+                : nothing}
             </li>`,
           )}
         </ul>
+        ${this.accounts.length === 0 && !this.error ? html`<p class="muted none">${this.noAccountsText()}</p>` : nothing}
         <form @submit=${this.create}>
           <input name="name" aria-label="New account name" placeholder="New account name" required maxlength="120" />
           <button class="secondary" type="submit">Create account</button>
         </form>
       </aside>
-      ${this.account ? this.renderAccount(this.account) : html`<p class="empty">Choose an account, or create one.</p>`}
+      ${this.account ? this.renderAccount(this.account) : html`<p class="empty">Choose an account on the left to see its conversations and contacts, or create one at the bottom of the list.</p>`}
     `;
   }
 }

@@ -1,14 +1,21 @@
 import { css, html, LitElement } from "lit";
 import type { BulkAction, BulkResult } from "../../protocol/bulk-actions";
-import type { InboxConversation, WorkspaceAgent } from "../../protocol/console";
+import type { Attention, InboxConversation, WorkspaceAgent } from "../../protocol/console";
 import type { Label } from "../../protocol/labels";
 import { RequestError } from "../lib/api";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
+import { ATTENTION_LABEL } from "./words";
+
+/** The Label… list's values: "label:<id>" adds the label, "unlabel:<id>" takes it off. */
+const labelAction = (value: string): BulkAction => {
+  const [type, labelId = ""] = value.split(":");
+  return { type: type === "unlabel" ? "unlabel" : "label", labelId };
+};
 
 const DONE: Record<BulkAction["type"], string> = {
   archive: "archived",
-  unarchive: "reopened",
+  unarchive: "unarchived",
   attention: "marked",
   assign: "assigned",
   label: "labelled",
@@ -19,7 +26,7 @@ const DONE: Record<BulkAction["type"], string> = {
 /** "2 of 3 archived. Not done: Refund (conversation not found)." */
 export function describeResult(action: BulkAction, result: BulkResult): string {
   const total = result.succeeded + result.failed.length;
-  const what = action.type === "attention" ? `marked ${action.attention === "answered" ? "Answered" : "Attentive"}` : DONE[action.type];
+  const what = action.type === "attention" ? `marked ${ATTENTION_LABEL[action.attention]}` : DONE[action.type];
   const head = `${result.succeeded} of ${total} ${what}.`;
   if (result.failed.length === 0) return head;
   return `${head} Not done: ${result.failed.map((f) => `${f.subject ?? f.conversationId} (${f.message})`).join("; ")}.`;
@@ -38,7 +45,8 @@ export class BulkBar extends LitElement {
       .count { font-weight: 700; margin-right: 4px; }
       button, select { font-size: 13px; }
       .secondary { padding: 4px 10px; }
-      select { padding: 4px 6px; }
+      /* Sized by their prompt, not by the longest agent or label name in them. */
+      select { padding: 4px 6px; max-width: 9.5em; }
       .result { margin: 6px 0 0; font-size: 13px; }
     `,
   ];
@@ -111,20 +119,20 @@ export class BulkBar extends LitElement {
       <div role="toolbar" aria-label="Selected conversations">
         <span class="count">${n} selected</span>
         <button class="secondary" type="button" ?disabled=${off} @click=${() => this.run({ type: "archive" })}>Archive</button>
-        <button class="secondary" type="button" ?disabled=${off} @click=${() => this.run({ type: "unarchive" })}>Reopen</button>
-        <button class="secondary" type="button" ?disabled=${off} @click=${() => this.run({ type: "attention", attention: "answered" })}>Mark answered</button>
-        <button class="secondary" type="button" ?disabled=${off} @click=${() => this.run({ type: "attention", attention: "attentive" })}>Mark attentive</button>
+        <button class="secondary" type="button" ?disabled=${off} @click=${() => this.run({ type: "unarchive" })}>Unarchive</button>
+        <select aria-label="Set status of selected" ?disabled=${off} @change=${(e: Event) => this.choose(e, (value) => ({ type: "attention", attention: value as Attention }))}>
+          <option value="">Status…</option>
+          <option value="attentive">${ATTENTION_LABEL.attentive}</option>
+          <option value="answered">${ATTENTION_LABEL.answered}</option>
+        </select>
         <select aria-label="Assign selected to" ?disabled=${off} @change=${(e: Event) => this.choose(e, (agentId) => ({ type: "assign", agentId }))}>
-          <option value="">Assign to…</option>
+          <option value="">Assign…</option>
           ${this.agents.map((a) => html`<option value=${a.id}>${a.name}</option>`)}
         </select>
-        <select aria-label="Add label to selected" ?disabled=${off || this.labels.length === 0} @change=${(e: Event) => this.choose(e, (labelId) => ({ type: "label", labelId }))}>
-          <option value="">Add label…</option>
-          ${this.labels.map((l) => html`<option value=${l.id}>${l.name}</option>`)}
-        </select>
-        <select aria-label="Remove label from selected" ?disabled=${off || this.labels.length === 0} @change=${(e: Event) => this.choose(e, (labelId) => ({ type: "unlabel", labelId }))}>
-          <option value="">Remove label…</option>
-          ${this.labels.map((l) => html`<option value=${l.id}>${l.name}</option>`)}
+        <select aria-label="Labels of selected" ?disabled=${off || this.labels.length === 0} @change=${(e: Event) => this.choose(e, labelAction)}>
+          <option value="">Label…</option>
+          <optgroup label="Add">${this.labels.map((l) => html`<option value="label:${l.id}">${l.name}</option>`)}</optgroup>
+          <optgroup label="Remove">${this.labels.map((l) => html`<option value="unlabel:${l.id}">${l.name}</option>`)}</optgroup>
         </select>
         <button class="secondary" type="button" ?disabled=${off} @click=${() => this.renderRoot.querySelector("dialog")?.showModal()}>Notify administrators</button>
         <button class="link" type="button" @click=${() => this.dispatchEvent(new CustomEvent("clear-selection", { bubbles: true, composed: true }))}>Clear selection</button>

@@ -76,8 +76,8 @@ export const consoleApi = {
   deleteAttachment: (id: string, attachmentId: string) =>
     requestJson<void>(`${conversation(id)}/attachments/${encodeURIComponent(attachmentId)}`, { method: "DELETE" }),
 
-  accounts: (q: string) =>
-    requestJson<AccountList>(`/api/console/accounts${q.trim() ? `?q=${encodeURIComponent(q.trim())}` : ""}`),
+  accounts: (q: string, filter: InboxFilter = "all") =>
+    requestJson<AccountList>(`/api/console/accounts?${new URLSearchParams({ filter, ...(q.trim() ? { q: q.trim() } : {}) })}`),
   account: (id: string) => requestJson<{ account: AccountDetail }>(`/api/console/accounts/${encodeURIComponent(id)}`),
   createAccount: (name: string) => requestJson<{ account: AccountDetail }>("/api/console/accounts", { method: "POST", json: { name } }),
   renameAccount: (id: string, name: string) =>

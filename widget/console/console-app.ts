@@ -22,6 +22,7 @@ import "./shortcuts-sheet";
 import type { ShortcutsSheet } from "./shortcuts-sheet";
 import "./sign-in-form";
 import { consoleStyles } from "./styles";
+import { menuIcon } from "./icons";
 import { sentence } from "./text";
 import "./thread-view";
 import type { ThreadView } from "./thread-view";
@@ -72,21 +73,37 @@ export class ConsoleApp extends LitElement {
       .menu button:hover, .menu button:focus-visible { background: #eef1f8; }
       .menu .error { padding: 4px 10px; margin: 0; font-size: 13px; max-width: 240px; }
       .top .secondary { background: transparent; color: #fff; border-color: #5b6272; }
+      main { min-height: 0; display: grid; }
+      main:focus { outline: none; }
+      .inbox { display: grid; grid-template-columns: minmax(440px, 46%) 1fr; min-height: 0; }
+      .left { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e3e6ee; }
+      .left parley-inbox { flex: 1; }
+      parley-sign-in { height: 100vh; }
+      .skip { position: absolute; left: 8px; top: -60px; z-index: 30; padding: 8px 12px; border-radius: 7px; background: #fff; color: #1d2330; font-weight: 600; }
+      .skip:focus { top: 8px; }
+      .menu-toggle { display: none; }
       .back { display: none; }
-      /* A phone shows one pane: the list, or the open thread with a way back to the list. */
-      @media (max-width: 760px) {
+      /*
+       * Below a small laptop the console shows one pane: the list, or the open thread with a way back.
+       * After the two-column rule, which would otherwise win and keep the list 440 px wide on a phone.
+       */
+      /* Where the links and the agent's controls no longer share one line, the links go behind Menu. */
+      @media (max-width: 1150px) {
+        .menu-toggle { display: inline-flex; align-items: center; gap: 6px; }
+        nav { position: relative; }
+        nav ul { display: none; }
+        nav.open ul { display: grid; position: absolute; left: 0; top: calc(100% + 6px); z-index: 20; min-width: 220px; padding: 6px; background: #1d2330; border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.3); }
+        nav.open a { display: flex; padding: 10px 12px; }
+      }
+      @media (max-width: 900px) {
+        .top { padding: 6px 10px; gap: 6px 8px; }
         .inbox { grid-template-columns: minmax(0, 1fr); }
         .left { overflow-y: auto; border-right: 0; }
         .left parley-inbox { flex: none; }
         .inbox.open .left, .inbox:not(.open) parley-thread { display: none; }
         .inbox.open { grid-template-rows: auto minmax(0, 1fr); }
-        .back { display: block; justify-self: start; margin: 8px 12px 0; }
+        .inbox.open .back { display: block; justify-self: start; margin: 8px 12px 0; }
       }
-      main { min-height: 0; display: grid; }
-      .inbox { display: grid; grid-template-columns: minmax(440px, 46%) 1fr; min-height: 0; }
-      .left { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid #e3e6ee; }
-      .left parley-inbox { flex: 1; }
-      parley-sign-in { height: 100vh; }
       @media print {
         :host, .shell { height: auto; display: block; }
         .top, .left { display: none !important; }
@@ -109,6 +126,7 @@ export class ConsoleApp extends LitElement {
     notifications: { state: true },
     unseen: { state: true },
     menuError: { state: true },
+    navOpen: { state: true },
   };
   declare agent: Agent | null;
   declare checked: boolean;
@@ -124,6 +142,8 @@ export class ConsoleApp extends LitElement {
   declare notifications: Notification[];
   declare unseen: number;
   declare menuError: string;
+  /** On a narrow screen the navigation sits behind a Menu button. */
+  declare navOpen: boolean;
   private lobby: LobbyClient | null = null;
   private readonly alert = new QueueAlert();
   private readonly announced = new Set<string>();
@@ -149,6 +169,7 @@ export class ConsoleApp extends LitElement {
     this.notifications = [];
     this.unseen = 0;
     this.menuError = "";
+    this.navOpen = false;
     new ShortcutController(this, (action) => this.shortcut(action), () => this.agent !== null);
   }
 
@@ -187,6 +208,7 @@ export class ConsoleApp extends LitElement {
   };
 
   private go(view: View, conversation = this.selected): void {
+    this.navOpen = false;
     this.view = view;
     this.selected = conversation;
     const params = new URLSearchParams({ view });
@@ -397,6 +419,12 @@ export class ConsoleApp extends LitElement {
     }
   }
 
+  /** The address bar holds the console's place, so the skip link moves focus instead of the hash. */
+  private skipToMain(e: Event): void {
+    e.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>("main")?.focus();
+  }
+
   private renderNav(agent: Agent) {
     const item = (view: View, label: string, extra: unknown = nothing) =>
       html`<li>
@@ -404,8 +432,17 @@ export class ConsoleApp extends LitElement {
           ${label}${extra}
         </a>
       </li>`;
-    return html`<nav aria-label="Console">
-      <ul>
+    return html`<nav aria-label="Console" class=${this.navOpen ? "open" : ""}>
+      <button
+        class="secondary menu-toggle"
+        type="button"
+        aria-expanded=${this.navOpen ? "true" : "false"}
+        aria-controls="console-nav"
+        @click=${() => (this.navOpen = !this.navOpen)}
+      >
+        ${menuIcon} Menu
+      </button>
+      <ul id="console-nav">
         ${item("inbox", "Inbox")} ${item("accounts", "Accounts")}
         ${item("notifications", "Notifications", this.unseen > 0 ? html`<span class="badge alert" aria-label="${this.unseen} new">${this.unseen}</span>` : nothing)}
         ${item("reports", "Reports")} ${item("replies", "Saved replies")}
@@ -482,6 +519,7 @@ export class ConsoleApp extends LitElement {
     if (!agent) return html`<parley-sign-in @signed-in=${(e: CustomEvent<Agent>) => this.signedIn(e.detail)}></parley-sign-in>`;
     return html`
       <div class="shell" @signed-out=${this.signedOut} @accept-chat=${(e: CustomEvent<string>) => this.accept(e.detail)}>
+        <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
         <div class="top">
           <p class="brand">Parley</p>
           ${this.renderNav(agent)}
@@ -512,7 +550,7 @@ export class ConsoleApp extends LitElement {
           </details>
           <button class="secondary" type="button" @click=${this.signOut}>Sign out</button>
         </div>
-        <main>${this.renderView(agent)}</main>
+        <main id="main" tabindex="-1">${this.renderView(agent)}</main>
         <parley-password-form></parley-password-form>
         <parley-shortcuts-sheet></parley-shortcuts-sheet>
       </div>

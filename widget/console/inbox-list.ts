@@ -3,11 +3,12 @@ import type { Attention, InboxConversation, InboxFilter, WorkspaceAgent } from "
 import { PAGE_SIZES } from "../../protocol/console-limits";
 import type { Label } from "../../protocol/labels";
 import { RequestError } from "../lib/api";
-import { formatDateTime } from "../lib/format";
+import { formatDateTime, formatRelative } from "../lib/format";
 import "./bulk-bar";
 import { consoleApi } from "./console-api";
 import { labelChip, labelChips, labelChipStyles } from "./label-chips";
 import { consoleStyles } from "./styles";
+import { ATTENTION_LABEL } from "./words";
 
 /** Cheap enough to poll: one indexed query a page. New threads and replies show up within this. */
 const REFRESH_MS = 4000;
@@ -22,8 +23,11 @@ const FILTERS: { id: InboxFilter; label: string }[] = [
 
 const STATUS_LABEL = { queued: "Waiting", active: "Live", ended: "Ended" } as const;
 
+/** "3 min", with the full date and time in a tooltip. */
+const when = (ms: number) => html`<time datetime=${new Date(ms).toISOString()} title=${formatDateTime(ms)}>${formatRelative(ms)}</time>`;
+
 /**
- * Threads by latest activity: filters, Attentive/Answered, labels, search, and pages of 25–250 rows
+ * Threads by latest activity: filters, Needs reply/Replied, labels, search, and pages of 25–250 rows
  * fetched by cursor; ticked rows (shift-click ticks a range) get the bulk actions. With `accountId`
  * it is an account's Communication view.
  */
@@ -32,7 +36,7 @@ export class InboxList extends LitElement {
     consoleStyles,
     labelChipStyles,
     css`
-      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fafbfd; }
+      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fafbfd; container: inbox / inline-size; }
       .controls { display: grid; gap: 8px; padding: 10px 12px; border-bottom: 1px solid #e3e6ee; }
       .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
       [role="group"] { display: inline-flex; border: 1px solid #c5cad6; border-radius: 8px; overflow: hidden; }
@@ -68,6 +72,12 @@ export class InboxList extends LitElement {
       td.subject button:focus-visible { outline: 3px solid #8aa4f5; outline-offset: 2px; border-radius: 4px; }
       .who { display: flex; align-items: center; gap: 6px; font-weight: 600; color: #1d2330; font-size: 14px; }
       .who .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .who .ago { margin-left: auto; flex: none; font-weight: 400; font-size: 12px; color: #5b6272; }
+      /* A narrow list: the row says when; the Created and Last reply columns would squeeze the subject. */
+      @container inbox (max-width: 520px) {
+        th.when, td.when { display: none; }
+        th.subject { width: auto; }
+      }
       .subj { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: #1d2330; }
       .unread .subj { font-weight: 600; }
       .chips { display: flex; gap: 4px; flex-wrap: wrap; }
@@ -277,8 +287,8 @@ export class InboxList extends LitElement {
 
   private renderRow(c: InboxConversation, index: number) {
     const last = c.lastMessageAt
-      ? html`${formatDateTime(c.lastMessageAt)}<br /><span class="muted">${c.lastAuthorName ?? ""}</span>`
-      : html`<span class="muted">—</span>`;
+      ? html`${when(c.lastMessageAt)}<br /><span class="muted">${c.lastAuthorName ?? ""}</span>`
+      : html`<span class="muted">No reply yet</span>`;
     const rowClass = `${c.unread > 0 ? "unread" : ""} ${index === this.cursor ? "cursor" : ""}`;
     return html`<tr aria-current=${c.id === this.selected ? "true" : "false"} class=${rowClass} @click=${() => this.select(c.id)}>
       <td class="pick">
@@ -289,20 +299,38 @@ export class InboxList extends LitElement {
           <span class="who">
             <span class="name">${c.contact.name}</span>
             ${c.unread > 0 ? html`<span class="badge" aria-label="${c.unread} unread">${c.unread}</span>` : nothing}
+            <span class="ago">${when(c.activityAt)}</span>
           </span>
           <span class="subj">${c.subject}</span>
           <span class="chips">
             <span class="chip ${c.status}">${STATUS_LABEL[c.status]}</span>
-            <span class="chip ${c.attention}">${c.attention === "answered" ? "Answered" : "Attentive"}</span>
+            <span class="chip ${c.attention}">${ATTENTION_LABEL[c.attention]}</span>
             ${c.archived ? html`<span class="chip">Archived</span>` : nothing}
             ${c.contact.account ? html`<span class="chip">${c.contact.account.name}</span>` : nothing}
             ${labelChips(c.labels)}
           </span>
         </button>
       </td>
-      <td>${formatDateTime(c.createdAt)}</td>
-      <td>${last}</td>
+      <td class="when">${when(c.createdAt)}</td>
+      <td class="when">${last}</td>
     </tr>`;
+  }
+
+  /** What an empty list means here, and what to do next. */
+  private emptyText(): string {
+    if (this.query) return "Nothing matches your search. Try fewer or other words, or the All filter.";
+    if (this.labelFilter.length > 0) return "No conversation carries every chosen label. Remove a label above to see more.";
+    if (this.accountId) return "No conversations with this account's contacts yet. Add contacts under Contacts, or start one with New conversation in the inbox.";
+    switch (this.filter) {
+      case "unread":
+        return "You are all caught up: nothing unread. New replies show up here.";
+      case "archived":
+        return "Nothing archived. Archive a conversation from its thread or with the checkboxes to file it here.";
+      default:
+        return this.allowNew
+          ? "No conversations yet. Turn on Available for chat to take chats, or start one with New conversation."
+          : "No conversations here yet.";
+    }
   }
 
   private renderLabelFilter() {
@@ -360,7 +388,7 @@ export class InboxList extends LitElement {
             : nothing}
         </div>
         <div class="row">
-          <input type="search" aria-label="Search" placeholder="Search subjects, contacts, messages" .value=${this.query} @input=${this.onSearch} />
+          <input type="search" aria-label="Search" placeholder="Search conversations" title="Subjects, contacts and messages" .value=${this.query} @input=${this.onSearch} />
           <label class="status">
             Status
             <select
@@ -370,8 +398,8 @@ export class InboxList extends LitElement {
               }}
             >
               <option value="" ?selected=${this.attention === ""}>Any</option>
-              <option value="attentive" ?selected=${this.attention === "attentive"}>Attentive</option>
-              <option value="answered" ?selected=${this.attention === "answered"}>Answered</option>
+              <option value="attentive" ?selected=${this.attention === "attentive"}>${ATTENTION_LABEL.attentive}</option>
+              <option value="answered" ?selected=${this.attention === "answered"}>${ATTENTION_LABEL.answered}</option>
             </select>
           </label>
           ${this.renderLabelFilter()}
@@ -386,7 +414,7 @@ export class InboxList extends LitElement {
               <th class="pick" scope="col">
                 <input type="checkbox" aria-label="Select all on this page" .checked=${allPicked} @change=${(e: Event) => this.pickAll((e.target as HTMLInputElement).checked)} />
               </th>
-              <th class="subject" scope="col">Subject</th><th scope="col">Created</th><th scope="col">Last reply</th>
+              <th class="subject" scope="col">Conversation</th><th class="when" scope="col">Created</th><th class="when" scope="col">Last reply</th>
             </tr>
           </thead>
           <tbody>
@@ -394,7 +422,7 @@ export class InboxList extends LitElement {
           </tbody>
         </table>
         ${this.loaded && this.conversations.length === 0
-          ? html`<p class="empty">${this.query ? "Nothing matches your search." : "No conversations here."}</p>`
+          ? html`<p class="empty">${this.emptyText()}</p>`
           : nothing}
       </div>
       <div class="pager">
@@ -411,8 +439,8 @@ export class InboxList extends LitElement {
         </label>
         <span class="spacer"></span>
         <span class="muted">Page ${pageNumber}</span>
-        <button class="secondary" type="button" ?disabled=${pageNumber === 1} @click=${() => this.page(-1)}>Previous page</button>
-        <button class="secondary" type="button" ?disabled=${!this.nextCursor} @click=${() => this.page(1)}>Next page</button>
+        <button class="secondary" type="button" ?disabled=${pageNumber === 1} aria-label="Previous page" @click=${() => this.page(-1)}>Previous</button>
+        <button class="secondary" type="button" ?disabled=${!this.nextCursor} aria-label="Next page" @click=${() => this.page(1)}>Next</button>
       </div>
     `;
   }

@@ -30,6 +30,7 @@ export const consoleStyles = css`
   .chip.ended { background: #eceef3; color: #5b6272; }
   .chip.answered { background: #e3ecff; color: #1f44b8; }
   .muted { color: #5b6272; }
+  .icon { flex: none; vertical-align: -3px; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   dialog { border: 0; border-radius: 12px; padding: 22px; box-shadow: 0 10px 40px rgb(0 0 0 / 0.25); max-width: 480px; width: calc(100% - 32px); }
   dialog::backdrop { background: rgb(20 24 33 / 0.45); }

@@ -29,3 +29,17 @@ export function formatBytes(bytes: number, locale?: string): string {
   const unitDisplay = unit === "byte" ? "narrow" : "short";
   return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay, maximumFractionDigits: 1 }).format(value);
 }
+
+/**
+ * How long ago, short: "now", "3 min", "2 h", then the day as formatDateTime writes it. Put the
+ * full moment (formatDateTime) in a title beside it.
+ */
+export function formatRelative(ms: number, locale?: string, now = Date.now()): string {
+  const minutes = Math.floor((now - ms) / 60_000);
+  if (minutes < 1) return new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(0, "second");
+  const unit = (value: number, unit: "minute" | "hour") =>
+    new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" }).format(value);
+  if (minutes < 60) return unit(minutes, "minute");
+  if (minutes < 24 * 60) return unit(Math.floor(minutes / 60), "hour");
+  return formatDateTime(ms, locale, now);
+}
