@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { clientFrame, errorCode } from "../../protocol/frames";
-import { MAX_FRAME_BYTES } from "../../protocol/limits";
+import { LIMITS, MAX_FRAME_BYTES } from "../../protocol/limits";
 import { lobbyClientFrame, lobbyErrorCode, type LobbyServerFrame } from "../../protocol/lobby";
 import { agentOnline, createWorkspace, startConversation, TestSocket } from "./fixtures";
 import { brokenJson, hostileNumber, hostileString, hostileValue, mutated } from "./fuzz-inputs";
@@ -61,6 +61,7 @@ describe("room sockets under random and malicious frames", () => {
       { type: "read", seq: 1 },
       { type: "feedback", feedback: { satisfied: true, rating: 5, comment: "" } },
       { type: "end" },
+      { type: "page", url: "https://shop.example/cart?step=2", title: "Cart", referrer: "https://search.example/", language: "fi-FI", timeZone: "Europe/Helsinki", device: "mobile" },
     ];
     const oversized = { type: "send", clientId: "client-fuzz-02", body: "x".repeat(MAX_FRAME_BYTES) };
     const frames = fc.oneof(
@@ -88,6 +89,54 @@ describe("room sockets under random and malicious frames", () => {
       { numRuns: RUNS.room },
     );
   }, 120_000);
+
+  it("hostile page frames: the visitor's are refused as bad frames and reach no agent; an agent's are not allowed", async () => {
+    const live = await acceptedConversation();
+    const page = { type: "page", url: "https://shop.example/", title: "Shop" };
+    const hostile: Record<string, unknown>[] = [
+      { ...page, url: "javascript:alert(document.cookie)" },
+      { ...page, url: "JaVaScRiPt:alert(1)" },
+      { ...page, url: "data:text/html,<script>alert(1)</script>" },
+      { ...page, url: "file:///etc/passwd" },
+      { ...page, url: "vbscript:msgbox" },
+      { ...page, url: "//evil.example/" },
+      { ...page, url: "/relative/path" },
+      { ...page, url: "" },
+      { ...page, url: `https://shop.example/${"a".repeat(LIMITS.visitorContext.urlLength)}` },
+      { ...page, url: ["https://shop.example/"] },
+      { ...page, url: { toString: "https://shop.example/" } },
+      { ...page, title: "t".repeat(LIMITS.visitorContext.titleLength + 1) },
+      { ...page, title: null },
+      { ...page, referrer: "javascript:alert(1)" },
+      { ...page, language: "x".repeat(LIMITS.visitorContext.languageLength + 1) },
+      { ...page, timeZone: "Z".repeat(LIMITS.visitorContext.timeZoneLength + 1) },
+      { ...page, device: "toaster" },
+      { ...page, device: "__proto__" },
+      { type: "page" },
+      { type: "page", url: "https://shop.example/" },
+    ];
+    const agentFrom = live.agentSocket.frames.length;
+    for (const frame of hostile) {
+      await freshBuckets(live.room);
+      const from = live.visitor.frames.length;
+      live.visitor.send(frame);
+      const error = await frameAfter<"error">(live.visitor, from, (f) => f.type === "error");
+      expect(error.code, JSON.stringify(frame).slice(0, 120)).toBe("bad_frame");
+    }
+    // The agent may not write the visitor's trail either.
+    const from = live.agentSocket.frames.length;
+    live.agentSocket.send(page);
+    expect((await frameAfter<"error">(live.agentSocket, from, (f) => f.type === "error")).code).toBe("not_allowed");
+    await settled(live.agentSocket);
+    expect(live.agentSocket.frames.slice(agentFrom).filter((f) => f.type === "context"), "no page reached the agent").toEqual([]);
+    // Markup in a title is only text: the room keeps it as written, for the console to show as text.
+    await freshBuckets(live.room);
+    const contextFrom = live.agentSocket.frames.length;
+    live.visitor.send({ ...page, title: "<img src=x onerror=alert(1)>" });
+    const context = await frameAfter<"context">(live.agentSocket, contextFrom, (f) => f.type === "context");
+    expect(context.context.page?.title).toBe("<img src=x onerror=alert(1)>");
+    expect(prototypeIntact()).toBe(true);
+  }, 60_000);
 
   it("numbers at the edges in resume and read: refused exactly when the schema or the history says so", async () => {
     const live = await acceptedConversation();
