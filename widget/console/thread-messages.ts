@@ -2,6 +2,7 @@ import { css, html, nothing } from "lit";
 import type { Attachment, Message, ReadState } from "../../protocol/frames";
 import type { PendingMessage } from "../lib/conversation-socket";
 import { formatBytes, formatDateTime } from "../lib/format";
+import { paperclipIcon } from "./icons";
 // Message bodies are formatted by the widget's rules (widget/lib/message-body.ts), never as HTML.
 import { messageBody, messageBodyStyles } from "../lib/message-body";
 
@@ -50,7 +51,7 @@ function renderFile(a: Attachment, ctx: MessageContext) {
     ${IMAGE_TYPES.has(a.contentType)
       ? html`<a href=${a.url} target="_blank" rel="noopener"><img src=${a.url} alt=${a.name} loading="lazy" /></a>`
       : nothing}
-    <a href=${a.url} download=${a.name}>📎 ${a.name} (${formatSize(a.size)})</a>
+    <a href=${a.url} download=${a.name}>${paperclipIcon} ${a.name} (${formatSize(a.size)})</a>
   </span>`;
 }
 

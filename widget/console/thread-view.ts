@@ -8,6 +8,7 @@ import { formatDateTime, formatTime } from "../lib/format";
 import { consoleApi } from "./console-api";
 import { consoleStyles } from "./styles";
 import { sentence } from "./text";
+import { ATTENTION_LABEL } from "./words";
 import type { ContextPanel } from "./context-panel";
 import "./context-panel";
 import "./label-picker";
@@ -19,6 +20,7 @@ import { formatSize, messageStyles, renderMessage, renderPending } from "./threa
 const READ_DELAY_MS = 400;
 /** How long the outcome of an action ("Transcript emailed to …") stays on screen. */
 const NOTICE_MS = 8000;
+const NO_ADMINS = "No other administrator to notify: an admin can add one under Administration → Agents.";
 const TYPING_SHOWN_MS = 6000;
 
 const STATUS_TEXT = { queued: "Waiting in the queue", active: "Live chat", ended: "Chat ended" } as const;
@@ -313,7 +315,7 @@ export class ThreadView extends LitElement {
   private setAttention(attention: Attention): void {
     void this.act(async () => {
       await consoleApi.update(this.conversationId, { attention });
-      return `Marked ${attention === "answered" ? "Answered" : "Attentive"}.`;
+      return `Marked ${ATTENTION_LABEL[attention]}.`;
     });
   }
 
@@ -327,7 +329,7 @@ export class ThreadView extends LitElement {
   private archive(archived: boolean): void {
     void this.act(async () => {
       await consoleApi.update(this.conversationId, { archived });
-      return archived ? "Archived. Find it under the Archived filter." : "Reopened.";
+      return archived ? "Archived. Find it under the Archived filter." : "Unarchived.";
     });
   }
 
@@ -342,14 +344,20 @@ export class ThreadView extends LitElement {
     void this.act(async () => `Transcript emailed to ${(await consoleApi.emailTranscript(this.conversationId)).to}.`);
   }
 
+  /** Whether "Notify administrators" reaches anyone: the server never notifies the one who asks. */
+  private otherAdmins(): boolean {
+    return this.agents.some((a) => a.role === "admin" && a.id !== this.me?.id);
+  }
+
   private notifyAdmins(e: SubmitEvent): void {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const note = String(new FormData(form).get("note") ?? "");
     this.dialog("notify")?.close();
-    form.reset();
     void this.act(async () => {
       const { notified } = await consoleApi.notifyAdmins(this.conversationId, note);
+      // Only once it went out: a failed attempt keeps the note for the next one.
+      form.reset();
       return notified === 0 ? "There are no other administrators to notify." : `${notified} administrator${notified === 1 ? "" : "s"} notified.`;
     });
   }
@@ -429,8 +437,8 @@ export class ThreadView extends LitElement {
         <label>
           Status
           <select ?disabled=${this.busy} @change=${(e: Event) => this.setAttention((e.target as HTMLSelectElement).value as Attention)}>
-            <option value="attentive" ?selected=${c.attention === "attentive"}>Attentive</option>
-            <option value="answered" ?selected=${c.attention === "answered"}>Answered</option>
+            <option value="attentive" ?selected=${c.attention === "attentive"}>${ATTENTION_LABEL.attentive}</option>
+            <option value="answered" ?selected=${c.attention === "answered"}>${ATTENTION_LABEL.answered}</option>
           </select>
         </label>
         <label>
@@ -444,12 +452,22 @@ export class ThreadView extends LitElement {
       <div class="toolbar" role="toolbar" aria-label="Thread actions">
         <button class="secondary" type="button" ?disabled=${this.busy || ended} @click=${this.endChat}>End chat</button>
         ${c.archived
-          ? html`<button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.archive(false)}>Reopen</button>`
+          ? html`<button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.archive(false)}>Unarchive</button>`
           : html`<button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.archive(true)}>Archive</button>`}
         <button class="secondary" type="button" @click=${() => this.print(false)}>Print</button>
         <button class="secondary" type="button" @click=${() => this.print(true)}>Print with notes</button>
         <button class="secondary" type="button" ?disabled=${this.busy} @click=${this.emailTranscript}>Email transcript</button>
-        <button class="secondary" type="button" ?disabled=${this.busy} @click=${() => this.dialog("notify")?.showModal()}>Notify administrators</button>
+        <button
+          class="secondary"
+          type="button"
+          ?disabled=${this.busy || !this.otherAdmins()}
+          title=${this.otherAdmins() ? "" : NO_ADMINS}
+          aria-describedby=${this.otherAdmins() ? nothing : "no-admins"}
+          @click=${() => this.dialog("notify")?.showModal()}
+        >
+          Notify administrators
+        </button>
+        ${this.otherAdmins() ? nothing : html`<span id="no-admins" class="sr-only">${NO_ADMINS}</span>`}
         ${this.me?.role === "admin"
           ? html`<button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.dialog("delete")?.showModal()}>Delete</button>`
           : nothing}
@@ -524,7 +542,7 @@ export class ThreadView extends LitElement {
       <parley-context-panel .conversationId=${c.id} .visitor=${this.visitor} .context=${this.visitorContext}></parley-context-panel>
       <p role="status">${this.notice}</p>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : nothing}
-      <div class="log" role="log" aria-live="polite" aria-label="Messages">
+      <div class="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
         ${this.messages.map((m) => renderMessage(m, ctx))} ${this.pending.map(renderPending)}
       </div>
       <p class="typing" aria-live="polite">${[this.typing, this.colleagues.typingLine()].filter(Boolean).join(" ")}</p>
