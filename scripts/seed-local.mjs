@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { hashPassword } from "../worker/auth/password.ts";
 import { sha256Hex } from "../worker/auth/encoding.ts";
 import { HISTORY_DAYS, historySql } from "./seed-history.mjs";
+import { visitorContextSql } from "./seed-visitor-context.mjs";
 
 const args = process.argv.slice(2);
 const persistIndex = args.indexOf("--persist-to");
@@ -133,6 +134,7 @@ INSERT INTO api_keys (key_hash, workspace_id, id, name, created_at)
   VALUES (${q(await sha256Hex("demo-api-key"))}, 'ws_demo', 'key_demo', 'Demo key', ${now}) ON CONFLICT DO NOTHING;
 UPDATE workspaces SET time_zone = 'Europe/Helsinki' WHERE id = 'ws_demo' AND time_zone IS NULL;
 ${historySql(now, await hashPassword(randomBytes(16).toString("hex")))}
+${visitorContextSql(now)}
 ${dailyToolsSql}
 ${notesSql}
 ${formattedSql}
