@@ -17,6 +17,8 @@ export type StartInput = {
   locale?: Locale | undefined;
   /** Staff-initiated threads start active with their agent and skip the queue. */
   agent?: { id: string; name: string } | undefined;
+  /** A staff-initiated thread given to a colleague from its first message (no "took over" line: nobody had it before). */
+  responsible?: { id: string; name: string } | undefined;
   /** A customer's email after the end: the conversation it continues, and that one's contact. */
   followUp?: { of: string; contactId: string };
   /** Who may be offered a customer's conversation: its request's agent, or its team's members. */
@@ -55,7 +57,7 @@ async function create(env: Env, input: StartInput, seat: string | null): Promise
     fields: input.fields ?? {},
     locale,
     status: input.agent ? "active" : "queued",
-    agentId: input.agent?.id ?? null,
+    agentId: (input.responsible ?? input.agent)?.id ?? null,
     contactId: input.followUp?.contactId,
     followUpOf: input.followUp?.of,
   });
@@ -75,7 +77,7 @@ async function create(env: Env, input: StartInput, seat: string | null): Promise
     },
     visitorContext: channel.config.visitorContext,
     status: input.agent ? "active" : "queued",
-    agent: input.agent ?? null,
+    agent: input.responsible ?? input.agent ?? null,
   });
   const author = input.agent
     ? { type: "agent" as const, id: input.agent.id, name: input.agent.name }

@@ -56,8 +56,8 @@ threadRoutes.post("/conversations", async (c) => {
     subject: input.subject,
     message: input.message,
     agent: { id: agent.id, name: agent.name },
+    responsible: { id: responsible.id, name: responsible.name },
   });
-  if (responsible.id !== agent.id) await assignConversation(c.env, agent.workspaceId, conversation.id, responsible);
   if (input.attention !== "attentive") {
     await updateConversationFlags(c.env.DB, agent.workspaceId, conversation.id, { attention: input.attention });
   }
