@@ -42,5 +42,5 @@ export async function expectAccessible(page: Page): Promise<void> {
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target) }));
   });
-  expect(violations).toEqual([]);
+  expect(violations, JSON.stringify(violations)).toEqual([]);
 }

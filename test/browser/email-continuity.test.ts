@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, waitForText, waitForVisible, type BrowserSession } from './browser.js';
 import { DEMO_ADMIN, signInToConsole, turnAvailable, until } from './console-agent.js';
+import { expectAccessible } from './daily-tools-driver.js';
 import { journey } from './host-journey.js';
 import { startHostServer, type HostServer } from './host-page.js';
 
@@ -85,13 +86,13 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
     await waitForVisible(waiting, LIVE_MS);
     await waiting.getByRole('button', { name: 'Accept', exact: true }).click();
     await waitForText(thread(), question, LIVE_MS);
-    await waitForVisible(console_().getByText('Visitor online', { exact: true }), LIVE_MS);
+    await waitForVisible(console_().getByText('Visitor online', { exact: true }).first(), LIVE_MS);
   });
 
   step('the visitor closes the page: the agent sees "Visitor left" at once', async () => {
     const closedAt = Date.now();
     await visitor.page.close();
-    await waitForVisible(console_().getByText('Visitor left', { exact: false }), LIVE_MS);
+    await waitForVisible(console_().getByText('Visitor left', { exact: false }).first(), LIVE_MS);
     expect(Date.now() - closedAt).toBeLessThan(LIVE_MS);
     await saveScreenshot(console_(), 'email-visitor-left');
   });
@@ -142,6 +143,15 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
     await saveScreenshot(console_(), 'email-reply-in-thread');
   });
 
+  step('the agent opens the original email under the reply: the whole text, quoted history included', async () => {
+    const original = thread().locator('parley-original-email').last();
+    await waitForVisible(original.getByText('Original email', { exact: true })).then((s) => s.click());
+    const text = await waitForText(original.locator('pre'), `> ${agentReply}`, LIVE_MS);
+    expect(text).toContain(emailAnswer);
+    await saveScreenshot(console_(), 'email-original');
+    await expectAccessible(console_());
+  });
+
   step('the visitor comes back: the widget shows the email answer too', async () => {
     const page = await visitor.context.newPage();
     visitor.page = page;
@@ -150,7 +160,30 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
     await waitForVisible(chat.getByRole('button', { name: 'Open chat', exact: true })).then((b) => b.click());
     await waitForText(chat.getByRole('log'), emailAnswer, LIVE_MS);
     await waitForText(chat.getByRole('log'), agentReply, LIVE_MS);
-    await waitForVisible(console_().getByText('Visitor online', { exact: true }), LIVE_MS);
+    await waitForVisible(console_().getByText('Visitor online', { exact: true }).first(), LIVE_MS);
     await saveScreenshot(page, 'email-widget-back');
+  });
+
+  step('on a follow-up channel, an email after the end starts a linked conversation the agent reaches in one click', async () => {
+    type Channel = { id: string; key: string; name: string; allowedOrigins: string[]; config: Record<string, unknown> };
+    const { channels } = await admin<{ channels: Channel[] }>(console_(), 'GET', '/channels');
+    const channel = channels.find((c) => c.key === `email-${run}`)!;
+    await admin(console_(), 'PUT', `/channels/${channel.id}`, { key: channel.key, name: channel.name, allowedOrigins: channel.allowedOrigins, config: { ...channel.config, emailAfterEnd: 'follow_up' } });
+    await console_().getByRole('button', { name: 'End chat', exact: true }).click();
+    await waitForText(thread(), 'Chat ended by', LIVE_MS);
+    const later = `One more thing about the refund (${run})`;
+    const raw = [`From: ${customer.name} <${customer.email}>`, `To: ${replyTo}`, 'Subject: Re: Where is my refund?', `Message-ID: <erin-later-${run}@mail.example.com>`, 'Content-Type: text/plain; charset=utf-8', '', later, ''].join('\r\n');
+    const res = await fetch(`${baseUrl}/cdn-cgi/handler/email?from=${encodeURIComponent(customer.email)}&to=${encodeURIComponent(replyTo)}`, { method: 'POST', body: raw });
+    expect(res.status).toBeLessThan(300);
+    // The ended thread links to its follow-up once the detail is read again.
+    await until(async () => {
+      await console_().reload();
+      await waitForText(thread(), emailAnswer, LIVE_MS);
+      return (await console_().getByText('Continued in', { exact: false }).count()) > 0;
+    }, 'the follow-up link in the ended thread', 30_000);
+    await console_().locator('parley-thread').getByRole('link', { name: /^Follow-up: / }).click();
+    await waitForText(thread(), later, LIVE_MS);
+    await waitForVisible(console_().getByText('Follow-up of', { exact: false }), LIVE_MS);
+    await saveScreenshot(console_(), 'email-follow-up');
   });
 });

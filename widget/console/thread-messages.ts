@@ -5,6 +5,7 @@ import { formatBytes, formatDateTime } from "../lib/format";
 import { paperclipIcon } from "./icons";
 // Message bodies are formatted by the widget's rules (widget/lib/message-body.ts), never as HTML.
 import { messageBody, messageBodyStyles } from "../lib/message-body";
+import "./original-email";
 
 export type MessageContext = {
   /** How the customer is named on their messages: the contact's name, or their email when no contact matches. */
@@ -14,6 +15,8 @@ export type MessageContext = {
   liveFiles: Set<string> | null;
   /** Agents' names by id, to pick out the ones a note mentions. */
   agentNames?: Map<string, string>;
+  /** For the "Original email" of a message that came by email. */
+  conversationId?: string;
 };
 
 export const messageStyles = css`
@@ -26,7 +29,9 @@ export const messageStyles = css`
   .msg.agent a { color: #fff; }
   .msg.visitor { align-self: flex-start; background: #eef0f5; }
   .msg.system { align-self: center; background: none; color: #5b6272; font-size: 12px; padding: 2px 8px; }
-  .msg .meta { display: flex; gap: 6px; justify-content: flex-end; font-size: 11px; opacity: 0.85; margin-top: 3px; }
+  /* Full colour: faded, the time under an agent's message fell below 4.5:1 on its blue. */
+  .msg .meta { display: flex; gap: 6px; justify-content: flex-end; font-size: 11px; margin-top: 3px; }
+  .msg.visitor .meta { color: #4a5160; }
   .msg.visitor .meta { justify-content: flex-start; }
   .msg.sending { opacity: 0.6; }
   .file { display: flex; flex-direction: column; gap: 4px; }
@@ -39,6 +44,9 @@ export const messageStyles = css`
   .msg.note .label { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: #6b4f00; display: block; margin-bottom: 2px; }
   .msg.note .mention { font-weight: 600; background: #ffe58a; border-radius: 4px; padding: 0 2px; }
 `;
+
+/** The clientId the email handler gives a message it posts (worker/email/inbound/receive.ts). */
+const EMAILED = /^email-[\w-]+$/;
 
 const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"]);
 
@@ -89,6 +97,9 @@ export function renderMessage(m: Message, ctx: MessageContext) {
     <span class="sr-only">${author}:</span>
     ${m.body ? html`<div class="body formatted">${messageBody(m.body)}</div>` : nothing}
     ${m.attachment ? renderFile(m.attachment, ctx) : nothing}
+    ${m.body && ctx.conversationId && EMAILED.test(m.clientId)
+      ? html`<parley-original-email .conversationId=${ctx.conversationId} .clientId=${m.clientId}></parley-original-email>`
+      : nothing}
     <span class="meta">
       <span>${author} · ${formatDateTime(m.createdAt)}</span>
       ${m.author.type === "agent" ? ticks(m, ctx) : nothing}

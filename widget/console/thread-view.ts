@@ -35,7 +35,9 @@ export class ThreadView extends LitElement {
     consoleStyles,
     messageStyles,
     css`
-      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fff; }
+      /* The messages keep a readable height; when the header, the context and the composer leave less, the whole thread scrolls. */
+      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: #fff; overflow-y: auto; }
+      .log { flex: 1 1 0; min-height: 240px; }
       header { padding: 12px 18px 10px; border-bottom: 1px solid #e3e6ee; display: grid; gap: 8px; }
       .title { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; }
       h2 { margin: 0; font-size: 18px; }
@@ -405,6 +407,16 @@ export class ThreadView extends LitElement {
     </span>`;
   }
 
+  /** The customer emailed after an earlier conversation ended: both ends of the link, one click away. */
+  private renderFollowUps(c: ConversationDetail) {
+    if (!c.followUpOf && c.followUps.length === 0) return nothing;
+    const link = (l: { id: string; subject: string }) => html`<a href=${`#view=inbox&c=${encodeURIComponent(l.id)}`}>${l.subject}</a>`;
+    return html`<div class="who follow-ups">
+      ${c.followUpOf ? html`Follow-up of ${link(c.followUpOf)}` : nothing}
+      ${c.followUps.length ? html`${c.followUpOf ? " · " : ""}Continued in ${c.followUps.map((l, i) => html`${i ? ", " : ""}${link(l)}`)}` : nothing}
+    </div>`;
+  }
+
   private renderHeader(c: ConversationDetail) {
     const status = this.progress?.status ?? c.status;
     const ended = status === "ended";
@@ -428,6 +440,7 @@ export class ThreadView extends LitElement {
           : html` <span class="chip" title="Typed by an anonymous visitor: nothing proves the address is theirs">unverified</span>`}${c.contact.account ? html` · ${c.contact.account.name}` : nothing} · started
         ${formatDateTime(c.createdAt)}
       </div>
+      ${this.renderFollowUps(c)}
       <div class="controls">
         ${status === "queued" && this.canAccept
           ? html`<button class="primary" type="button" @click=${() => this.dispatchEvent(new CustomEvent<string>("accept-chat", { detail: c.id, bubbles: true, composed: true }))}>
@@ -536,6 +549,7 @@ export class ThreadView extends LitElement {
       read: this.read,
       liveFiles: this.files ? new Set(this.files.map((f) => f.id)) : null,
       agentNames: new Map(this.agents.map((a) => [a.id, a.name])),
+      conversationId: c.id,
     };
     return html`
       ${this.renderHeader(c)} ${this.renderExtras(c)}
