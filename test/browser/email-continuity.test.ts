@@ -181,7 +181,7 @@ describe.sequential('email continuity: leave, reply by email, come back', () => 
       await waitForText(thread(), emailAnswer, LIVE_MS);
       return (await console_().getByText('Continued in', { exact: false }).count()) > 0;
     }, 'the follow-up link in the ended thread', 30_000);
-    await console_().locator('parley-thread').getByRole('link', { name: /^Follow-up: / }).click();
+    await console_().locator('parley-thread header').getByRole('link', { name: /^Follow-up: / }).click();
     await waitForText(thread(), later, LIVE_MS);
     await waitForVisible(console_().getByText('Follow-up of', { exact: false }), LIVE_MS);
     await saveScreenshot(console_(), 'email-follow-up');
