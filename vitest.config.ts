@@ -21,5 +21,7 @@ export default defineConfig({
   test: {
     include: ["test/workers/**/*.test.ts"],
     setupFiles: ["test/workers/setup.ts"],
+    // The Worker logs a JSON line per request (worker/http/request-log.ts); thousands of them would bury the results.
+    onConsoleLog: (log) => !log.startsWith('{"event":"request"'),
   },
 });
