@@ -3,43 +3,13 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { dispatcherFor } from "../../worker/webhooks/emit";
 import { agentOnline, call, createWorkspace, type Workspace } from "./fixtures";
+import { api, deliverNow, RECEIVER, receiver, register } from "./webhook-receiver";
 import { stateAfter } from "./lobby-helpers";
-
-const RECEIVER = "https://receiver.example/parley";
-
-type Captured = { url: string; headers: Record<string, string>; body: string; status: number };
-
-/** Stands in for the integrator's server: records each delivery and answers with the given statuses in turn. */
-function receiver(statuses: number[] = [200]) {
-  const seen: Captured[] = [];
-  // The endpoint's host is looked up before each round of deliveries: the test resolver answers.
-  const resolver = globalThis.fetch;
-  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (url.startsWith(env.DOH_URL)) return resolver(input, init);
-    if (!url.startsWith(RECEIVER)) return new Response("unexpected", { status: 599 });
-    const status = statuses[Math.min(seen.length, statuses.length - 1)]!;
-    seen.push({ url, headers: Object.fromEntries(new Headers(init?.headers)), body: String(init?.body), status });
-    return new Response("ok", { status });
-  });
-  return { seen, spy };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
-function api(ws: Workspace, path: string, method = "GET", body?: unknown) {
-  return call(`/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ws.apiKey}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-}
-
-async function register(ws: Workspace, events = ["ticket.created", "conversation.archived", "conversation.deleted"]) {
-  const res = await api(ws, "/webhooks", "POST", { url: RECEIVER, events });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; secret: string };
-}
+/** What most tests here subscribe to. */
+const EVENTS = ["ticket.created", "conversation.archived", "conversation.deleted"];
 
 async function hmacHex(secret: string, text: string) {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -48,33 +18,12 @@ async function hmacHex(secret: string, text: string) {
 
 const ticket = (question = "Call me") => ({ contact: { name: "T", email: "t@example.com" }, question });
 
-/**
- * Makes every queued delivery due and lets the endpoint's alarm run once over them (it may fire
- * by itself first; either way this returns once no delivery is still marked due).
- */
-async function deliverNow(ws: Workspace, endpointId: string) {
-  const stub = dispatcherFor(env, ws.workspaceId, endpointId);
-  await runInDurableObject(stub, async (_o, state) => {
-    state.storage.sql.exec("UPDATE queue SET next_attempt_at = 1");
-    await state.storage.setAlarm(Date.now());
-  });
-  for (let i = 0; i < 100; i++) {
-    await runDurableObjectAlarm(stub);
-    const stillDue = await runInDurableObject(stub, (_o, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM queue WHERE next_attempt_at = 1").one().n,
-    );
-    if (stillDue === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("the dispatcher never ran");
-}
-
 describe("outgoing webhooks", () => {
   it("signs each delivery so the receiver can verify it, with the event and a delivery id", async () => {
     const ws = await createWorkspace();
-    const { id, secret } = await register(ws);
+    const { id, secret } = await register(ws, EVENTS);
     expect(secret).toMatch(/^whsec_/);
-    const { seen } = receiver();
+    const seen = receiver();
     await api(ws, "/tickets", "POST", ticket());
     await deliverNow(ws, id);
     expect(seen).toHaveLength(1);
@@ -92,8 +41,8 @@ describe("outgoing webhooks", () => {
 
   it("retries a failed delivery with backoff and the same delivery id, and logs every attempt", async () => {
     const ws = await createWorkspace();
-    const { id } = await register(ws);
-    const { seen } = receiver([500, 503, 200]);
+    const { id } = await register(ws, EVENTS);
+    const seen = receiver([500, 503, 200]);
     await api(ws, "/tickets", "POST", ticket());
     await deliverNow(ws, id);
     const after1 = (await (await api(ws, `/webhooks/${id}/deliveries`)).json()) as {
@@ -114,7 +63,7 @@ describe("outgoing webhooks", () => {
     const ws = await createWorkspace();
     const { id } = await register(ws, ["conversation.archived", "conversation.deleted"]);
     const created = (await (await api(ws, "/conversations", "POST", { contact: { name: "A", email: "a@example.com" }, message: "hi" })).json()) as { id: string };
-    const { seen } = receiver([500, 200]);
+    const seen = receiver([500, 200]);
     await api(ws, `/conversations/${created.id}`, "PATCH", { archived: true });
     await api(ws, `/conversations/${created.id}`, "DELETE");
     for (let i = 0; i < 3 && seen.length < 3; i++) await deliverNow(ws, id);
@@ -128,8 +77,8 @@ describe("outgoing webhooks", () => {
 
   it("redelivers on request with the same delivery id", async () => {
     const ws = await createWorkspace();
-    const { id } = await register(ws);
-    const { seen } = receiver();
+    const { id } = await register(ws, EVENTS);
+    const seen = receiver();
     await api(ws, "/tickets", "POST", ticket());
     await deliverNow(ws, id);
     const { deliveries } = (await (await api(ws, `/webhooks/${id}/deliveries`)).json()) as { deliveries: { id: string }[] };
@@ -142,7 +91,7 @@ describe("outgoing webhooks", () => {
 
   it("disables an endpoint that has failed for a day and emails the workspace's admins", async () => {
     const ws = await createWorkspace();
-    const { id } = await register(ws);
+    const { id } = await register(ws, EVENTS);
     receiver([500]);
     await api(ws, "/tickets", "POST", ticket());
     await deliverNow(ws, id);
@@ -237,7 +186,7 @@ describe("a receiver mirroring conversations from webhooks", () => {
       "message.created",
       "conversation.ended",
     ]);
-    const { seen } = receiver();
+    const seen = receiver();
     const lobby = await agentOnline(ws);
     const created = (await (await api(ws, "/conversations", "POST", { contact: { name: "Mia", email: "mia@example.com" }, message: "Is my payroll done?" })).json()) as { id: string };
     await stateAfter(lobby, 0, (s) => s.queue.some((q) => q.conversationId === created.id));
