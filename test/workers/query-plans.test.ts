@@ -102,8 +102,10 @@ describe("the inbox reads one page, however large the workspace", () => {
     await getConversationDetail(recording(env.DB, statements), "ws_plans", "ag_plans", "cv_plans");
     const plans = await Promise.all(statements.map(d1Plan));
     for (const plan of plans) expect(wholeReads(plan), details(plan).join("\n")).toEqual([]);
-    const [conversation, requestNote] = plans.map(details);
-    expect(plans).toHaveLength(2);
+    const [conversation, requestNote, followUps] = plans.map(details);
+    expect(plans).toHaveLength(3);
+    // The conversations it continues and that continue it: by key, and by the partial follow-up index.
+    expect(followUps).toContain("SEARCH f USING INDEX conversations_follow_ups (workspace_id=? AND follow_up_of=?)");
     expect(conversation).toContain("SEARCH c USING INDEX sqlite_autoindex_conversations_1 (workspace_id=? AND id=?)");
     // Its request note reads the thread's messages in order off their key: no sort, no other thread.
     expect(requestNote).toEqual(["SEARCH messages USING INDEX sqlite_autoindex_messages_1 (workspace_id=? AND conversation_id=?)"]);

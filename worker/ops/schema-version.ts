@@ -3,4 +3,4 @@
  * would run new queries against an old schema: /healthz says so instead of the first request failing.
  * test/workers/health.test.ts fails when a new file in migrations/ is not named here.
  */
-export const LATEST_MIGRATION = "0027_login_links.sql";
+export const LATEST_MIGRATION = "0028_team_members_by_agent.sql";
