@@ -61,6 +61,7 @@ describe("the waiting target", () => {
     await targetsFall(ws.channelId, conversation.id);
     const overdue = await agent.next<"overdue">((f) => f.type === "overdue" && f.conversationId === conversation.id);
     expect(overdue).toMatchObject({ target: "wait", subject: "Still waiting here" });
+    for (let i = 0; i < 100 && (await alerts(ws)).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await alerts(ws)).toEqual([
       expect.objectContaining({ to_address: "desk@example.com", subject: expect.stringContaining("Still waiting here") }),
     ]);
@@ -125,7 +126,12 @@ describe("the first-response target", () => {
     const overdue = await agent.next<"overdue">((f) => f.type === "overdue");
     expect(overdue).toMatchObject({ conversationId: silent.conversation.id, target: "first_response", subject: "Nobody answers me" });
     expect(agent.ofType("overdue")).toHaveLength(1);
-    const sent = await alerts(ws);
+    // The frame goes out before the emails are written, and the alarm may have fired on its own: wait for them.
+    let sent = await alerts(ws);
+    for (let i = 0; i < 100 && sent.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      sent = await alerts(ws);
+    }
     expect(sent.map((e) => e.to_address).sort()).toEqual(["desk@example.com", ws.agentEmail].sort());
     expect(sent.every((e) => e.text_body.includes("Nobody answers me"))).toBe(true);
     expect(await targetsOf(ws.channelId)).toEqual([]);
