@@ -9,6 +9,7 @@ import {
   passTime,
   sendAndExpectError,
   sendMessage,
+  frameAfter,
   settled,
   silenceRooms,
   timer,
@@ -110,11 +111,15 @@ describe("visitor inactivity", () => {
     await sendMessage(agentSocket, "Is your tax card updated?");
     await fireTimer(room, "idle_warning");
     await visitor.next((f) => f.type === "idle_warning");
+    const warned = visitor.frames.findIndex((f) => f.type === "idle_warning");
     await sendMessage(visitor, "Not yet");
     const before = Date.now();
     await sendMessage(agentSocket, "It is now");
-    // With a one-minute idle time, the warning for the new answer is due at once.
-    expect(await timer(room, "idle_warning")).toBeLessThan(Date.now() + 1000);
+    // With a one-minute idle time, the warning for the new answer is due at once: either it is still
+    // scheduled for now, or the room's alarm has already sent it.
+    const warning = await timer(room, "idle_warning");
+    if (warning === null) await frameAfter(visitor, warned + 1, (f) => f.type === "idle_warning");
+    else expect(warning).toBeLessThan(Date.now() + 1000);
     expect(await timer(room, "idle_close")).toBeGreaterThanOrEqual(before + MINUTE);
   });
 

@@ -83,7 +83,8 @@ describe("a waiting conversation", () => {
     await room.assign({ id: "ag_2", name: "Second" });
     await frameAfter(visitor, from, (f) => f.type === "status" && f.agent?.id === "ag_2");
     const again = await TestSocket.visitor(conversation.id, token);
-    expect(again.ofType("ready")[0]).toMatchObject({ status: "active", agent: { id: "ag_2" }, lastSeq: 2 });
+    // The first message, "joined" and "took over".
+    expect(again.ofType("ready")[0]).toMatchObject({ status: "active", agent: { id: "ag_2" }, lastSeq: 3 });
   });
 });
 
