@@ -121,8 +121,15 @@ describe('daily tools', () => {
       await signInToConsole(page, baseUrl, DEMO_ADMIN);
       const inbox = page.locator('parley-inbox').first();
       await inbox.getByRole('button', { name: 'All', exact: true }).click();
-      await inbox.getByRole('checkbox', { name: 'Select all on this page' }).check();
-      await waitForVisible(inbox.getByRole('toolbar', { name: 'Selected conversations' }));
+      // Ticking before the All list has replaced the Active one would tick rows that then leave the page.
+      const toolbar = inbox.getByRole('toolbar', { name: 'Selected conversations' });
+      await until(async () => {
+        const all = inbox.getByRole('checkbox', { name: 'Select all on this page' });
+        await all.uncheck();
+        await all.check();
+        return (await toolbar.count()) > 0 && (await inbox.locator('tbody input[type="checkbox"]:checked').count()) > 0;
+      }, 'the bulk bar for the rows on the page');
+      await waitForVisible(toolbar);
       await saveScreenshot(page, 'daily-tools-bulk-390');
       await expectAccessible(page);
       await page.getByRole('button', { name: 'Menu', exact: true }).click();

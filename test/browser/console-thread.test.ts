@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, waitForHidden, waitForText, waitForTexts, waitForVisible, type BrowserSession } from './browser.js';
 import { DEMO_ADMIN, recordNotifications, shownNotifications, signInToConsole, turnAvailable, until } from './console-agent.js';
+import { consoleFetch } from './daily-tools-driver.js';
 
 const baseUrl = inject('baseUrl');
 const LIVE_MS = 15_000;
@@ -62,6 +63,13 @@ describe.sequential('console: queue → accept → reply → archive → reopen 
 
   step('agent signs in and turns "Available for chat" on', async () => {
     await signInToConsole(page(), baseUrl, DEMO_ADMIN);
+    // A second admin, so that "Notify administrators" has someone besides the sender to email.
+    const created = await consoleFetch(page(), '/api/console/admin/agents', {
+      method: 'POST',
+      json: { name: 'Aino Admin', email: `aino.${run}@parley.test`, role: 'admin', password: 'aino-admin-password-1' },
+    });
+    expect(created.status).toBe(201);
+    await page().reload();
     await turnAvailable(page());
   });
 

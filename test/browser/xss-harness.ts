@@ -113,8 +113,9 @@ export function shownText(page: Page, selector: string): Promise<string> {
     const parts: string[] = [];
     const walk = (node: Node) => {
       if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent ?? '');
-      // A payload lands in one text node; a blank between elements never splits one.
-      if (node instanceof Element) parts.push(' ');
+      // A payload lands in one text node, or across the inline elements light formatting makes of it
+      // (a link inside it): a blank between other elements never splits one.
+      if (node instanceof Element && !['A', 'STRONG', 'EM', 'CODE'].includes(node.tagName)) parts.push(' ');
       if (node instanceof Element && node.shadowRoot) walk(node.shadowRoot);
       for (const child of Array.from(node.childNodes)) walk(child);
     };

@@ -16,7 +16,8 @@ export class QueuePanel extends LitElement {
   static override styles = [
     consoleStyles,
     css`
-      :host { display: block; border-bottom: 1px solid #e3e6ee; background: #fffaf0; }
+      /* Offers and the queue together never take more than part of the column: the inbox stays usable under a long queue. */
+      :host { display: block; border-bottom: 1px solid #e3e6ee; background: #fffaf0; max-height: 40vh; overflow-y: auto; flex-shrink: 0; }
       h2 { display: flex; align-items: center; gap: 8px; font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; color: #5b6272; margin: 12px 14px 6px; }
       ul { list-style: none; margin: 0; padding: 0 8px 8px; display: grid; gap: 6px; max-height: 260px; overflow-y: auto; }
       li { display: flex; align-items: center; gap: 10px; background: #fff; border: 1px solid #f0dca8; border-radius: 9px; padding: 8px 10px; }
