@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConversationDetail, OriginalEmailResponse } from "../../protocol/console";
@@ -7,6 +8,7 @@ import { replyAddress } from "../../worker/email/reply-address";
 import { roomFor } from "../../worker/rooms";
 import { asAgent, quietRooms, remember } from "./console-fixtures";
 import { incoming, mime } from "./email-mime";
+import { lobbyOf } from "./lobby-helpers";
 import { acceptedConversation, silenceRooms } from "./room-helpers";
 
 afterEach(async () => {
@@ -50,6 +52,11 @@ describe("a customer emails after the chat ended", () => {
     const history = await roomFor(env, followUp!.id).history(0);
     expect(history.map((m) => [m.author.type, m.body])).toEqual([["visitor", "One more thing: the invoice is wrong."]]);
     expect((await live.room.snapshot()).status).toBe("ended");
+    // It waits for any agent, not only the earlier one, who may be away.
+    const queued = await runInDurableObject(lobbyOf(live.ws.channelId), (_l, state) =>
+      state.storage.sql.exec("SELECT assigned_agent_id, team_agent_ids FROM queue WHERE conversation_id = ?", followUp!.id).toArray(),
+    );
+    expect(queued).toEqual([{ assigned_agent_id: null, team_agent_ids: null }]);
 
     // The same email delivered again (the mail server retries) goes to the same follow-up, once.
     await receiveEmail(incoming(raw, { from: CUSTOMER, to: live.to }), env);

@@ -99,12 +99,12 @@ export async function getConversationLink(
   db: D1Database,
   workspaceId: string,
   id: string,
-): Promise<{ subject: string; contactId: string; agentId: string | null } | null> {
+): Promise<{ subject: string; contactId: string } | null> {
   const row = await db
-    .prepare("SELECT subject, contact_id, agent_id FROM conversations WHERE workspace_id = ? AND id = ?")
+    .prepare("SELECT subject, contact_id FROM conversations WHERE workspace_id = ? AND id = ?")
     .bind(workspaceId, id)
-    .first<{ subject: string; contact_id: string; agent_id: string | null }>();
-  return row ? { subject: row.subject, contactId: row.contact_id, agentId: row.agent_id } : null;
+    .first<{ subject: string; contact_id: string }>();
+  return row ? { subject: row.subject, contactId: row.contact_id } : null;
 }
 
 /** A verified customer's own threads on one channel, newest activity first. */

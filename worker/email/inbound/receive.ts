@@ -143,7 +143,11 @@ async function destinationOf(env: Env, context: EmailContext, conversationId: st
   return channel?.config.emailAfterEnd === "follow_up" || !context.canReopen ? NEW_FOLLOW_UP : conversationId;
 }
 
-/** A new conversation for the same contact, linked to the one it continues and offered first to that one's agent. */
+/**
+ * A new conversation for the same contact, linked to the one it continues. It waits in the queue for
+ * any agent: tying it to the earlier agent would strand it while they are away (the lobby has no
+ * fallback from an assigned agent), and the link shows whoever takes it the history.
+ */
 async function startFollowUp(env: Env, context: EmailContext, previousId: string, message: { clientId: string; body: string }): Promise<string> {
   const channel = await findChannel(env.DB, context.workspaceId, context.channelId);
   const previous = await getConversationLink(env.DB, context.workspaceId, previousId);
@@ -154,7 +158,6 @@ async function startFollowUp(env: Env, context: EmailContext, previousId: string
     subject: subjectOf(`Follow-up: ${previous.subject}`),
     message,
     followUp: { of: previousId, contactId: previous.contactId },
-    routing: { assignedAgentId: previous.agentId, teamAgentIds: null },
   });
   return started.id;
 }
